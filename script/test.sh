@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Cairn's full test run, as CI runs it (.ci/run):
+#   1. script/setup.sh      install whatever is missing (fast when nothing is)
+#   2. cargo test           the Rust workspace (--locked when Cargo.lock is committed)
+#   3. forge test           the Solidity contracts, once contracts/ has any
+# Every step runs even when an earlier test step fails; the exit status is
+# non-zero when any failed. Extra arguments are passed to `cargo test`.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+section() { printf '\n==> %s\n' "$*"; }
+RESULTS=()
+FAILED=0
+record() { # name status
+  if [[ $2 -eq 0 ]]; then
+    RESULTS+=("$1: ok")
+  else
+    RESULTS+=("$1: FAILED (exit $2)")
+    FAILED=1
+  fi
+}
+
+section "set-up (script/setup.sh)"
+bash script/setup.sh
+
+section "cargo test"
+cargo_args=(test --workspace)
+if git ls-files --error-unmatch Cargo.lock >/dev/null 2>&1; then
+  cargo_args+=(--locked)
+elif [[ ! -d .git && -f Cargo.lock ]]; then
+  cargo_args+=(--locked)
+fi
+cargo_args+=(--no-fail-fast "$@")
+printf '%s\n' "$(cargo --version)" "$(rustc --version)"
+echo "+ cargo ${cargo_args[*]}"
+status=0
+cargo "${cargo_args[@]}" || status=$?
+record "cargo test" "$status"
+
+section "forge test"
+if [[ -d contracts ]] && [[ -n "$(find contracts -name '*.sol' -print -quit)" ]]; then
+  # Run from the repository root: foundry.toml names solc as script/solc.
+  echo "+ forge test -vvv"
+  status=0
+  node_modules/.bin/forge test -vvv || status=$?
+  record "forge test" "$status"
+else
+  echo "no .sol files under contracts/ yet: skipped"
+  RESULTS+=("forge test: skipped (no contracts)")
+fi
+
+section "results"
+printf '  %s\n' "${RESULTS[@]}"
+exit "$FAILED"
