@@ -387,6 +387,9 @@ fn illegal_instructions() {
         0x0000_3023,          // sd (RV64)
         0x0200_1013,          // slli with shamt bit 5 (RV64)
         0x0400_0033,          // funct7 = 2 in OP
+        0x2000_5013,          // srli/srai with funct7 = 0x10
+        0x4000_1013,          // slli with funct7 = 0x20
+        0x4000_1033,          // sll with funct7 = 0x20
         0x0000_100f,          // fence.i (Zifencei)
         0x0000_1067,          // jalr with funct3 = 1
         0x0000_2063,          // branch funct3 = 2
