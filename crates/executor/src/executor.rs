@@ -359,6 +359,10 @@ impl<'p> Executor<'p> {
     /// Whether `[addr, addr + len)` lies in one mapped region (the stack, or image and heap).
     #[inline(always)]
     fn is_mapped(&self, addr: u32, len: u32) -> bool {
+        if len == 0 {
+            // Nothing is accessed; empty slices may carry dangling pointers.
+            return true;
+        }
         let Some(end) = addr.checked_add(len) else { return false };
         (addr >= STACK_BOTTOM && end <= STACK_TOP) || (addr >= self.program.image_start && end <= MEM_END)
     }
@@ -375,7 +379,7 @@ impl<'p> Executor<'p> {
     fn check_write(&self, pc: u32, addr: u32, len: u32, kind: &'static str) -> Result<(), ExecutionError> {
         self.check_access(pc, addr, len, kind)?;
         let p = self.program;
-        if addr < p.text_end && addr + len > p.text_start {
+        if len > 0 && addr < p.text_end && addr + len > p.text_start {
             return Err(ExecutionError::WriteToText { pc, addr, len });
         }
         Ok(())

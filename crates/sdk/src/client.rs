@@ -68,7 +68,7 @@ impl ProverClient {
         let span = tracing::info_span!("execute", entry = format_args!("{:#010x}", program.entry));
         let _guard = span.enter();
         let out = Executor::new(program, self.config).with_inputs(inputs.items().iter().cloned()).run()?;
-        tracing::info!(cycles = out.cycles, exit_code = out.exit_code, "guest halted");
+        tracing::debug!(cycles = out.cycles, exit_code = out.exit_code, "guest halted");
         Ok(ExecutionReport {
             exit_code: out.exit_code,
             cycles: out.cycles,

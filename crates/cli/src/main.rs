@@ -1,0 +1,76 @@
+//! `cairn`: build, execute and prove RISC-V guest programs.
+
+mod build;
+mod execute;
+mod input;
+mod new;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+/// Cairn: prove that a RISC-V program ran, and check the proof on Ethereum.
+#[derive(Debug, Parser)]
+#[command(name = "cairn", version, about)]
+struct Cli {
+    /// Print a machine-readable JSON summary on stdout instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    /// Log more (-v: info, -vv: debug, -vvv: trace). `CAIRN_LOG` takes a tracing filter too.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a guest program and a host that runs it.
+    New(new::NewArgs),
+    /// Compile a guest crate to an RV32IM ELF.
+    Build(build::BuildArgs),
+    /// Run a guest ELF and print its exit code, cycles, output and public values.
+    Execute(execute::ExecuteArgs),
+}
+
+fn init_tracing(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = EnvFilter::try_from_env("CAIRN_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_target(false)
+        .init();
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.verbose);
+    match run(&cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<ExitCode> {
+    match &cli.command {
+        Command::New(args) => new::run(args, cli.json).map(|()| ExitCode::SUCCESS),
+        Command::Build(args) => build::run(args, cli.json).map(|_| ExitCode::SUCCESS),
+        // Exit status 0 exactly when the guest halted with exit code 0.
+        Command::Execute(args) => {
+            execute::run(args, cli.json).map(|code| if code == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+    }
+}

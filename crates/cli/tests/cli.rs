@@ -1,0 +1,125 @@
+//! End-to-end tests of the `cairn` binary: build, execute and new.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn cairn(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cairn")).args(args).output().expect("cairn runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Builds an example guest with `cairn build --json` and returns its ELF path.
+fn build(dir: &Path) -> String {
+    let out = cairn(&["--json", "build", dir.to_str().expect("utf-8 path")]);
+    assert!(out.status.success(), "cairn build failed: {}", text(&out.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON summary");
+    summary["elf"].as_str().expect("elf path").to_owned()
+}
+
+fn fibonacci_elf() -> String {
+    build(&repo().join("zkvm/examples/fibonacci"))
+}
+
+#[test]
+fn execute_reports_exit_code_cycles_and_public_values() {
+    let elf = fibonacci_elf();
+    let out = cairn(&["--json", "execute", &elf, "-i", "u32:10"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON summary");
+    assert_eq!(summary["exit_code"], 0);
+    assert!(summary["cycles"].as_u64().expect("cycles") > 100);
+    let mut expected = postcard::to_stdvec(&10u32).expect("encode");
+    expected.extend(postcard::to_stdvec(&55u64).expect("encode"));
+    assert_eq!(summary["public_values"], hex(&expected));
+    assert_eq!(summary["digest_matches"], true);
+
+    let human = cairn(&["execute", &elf, "--input", "u32:10"]);
+    assert!(human.status.success());
+    let stdout = text(&human.stdout);
+    assert!(stdout.contains("exit code:     0"), "{stdout}");
+    assert!(stdout.contains(&format!("public values: 0x{}", hex(&expected))), "{stdout}");
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn execute_exit_status_follows_the_guest_exit_code() {
+    let elf = fibonacci_elf();
+    // No input: the guest panics reading it and halts with exit code 101.
+    let out = cairn(&["execute", &elf]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("exit code:     101"), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains("no input left"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn execute_input_files_are_raw_items() {
+    let elf = fibonacci_elf();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("n.bin");
+    std::fs::write(&input, postcard::to_stdvec(&12u32).expect("encode")).expect("write input");
+    let out = cairn(&["--json", "execute", &elf, "-i", input.to_str().expect("utf-8 path")]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON summary");
+    let mut expected = postcard::to_stdvec(&12u32).expect("encode");
+    expected.extend(postcard::to_stdvec(&144u64).expect("encode"));
+    assert_eq!(summary["public_values"], hex(&expected));
+}
+
+#[test]
+fn execute_rejects_bad_input_with_clear_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let garbage = dir.path().join("garbage.elf");
+    std::fs::write(&garbage, b"definitely not an ELF file").expect("write");
+    let out = cairn(&["execute", garbage.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("not a valid ELF file"), "{}", text(&out.stderr));
+
+    let out = cairn(&["execute", "/nonexistent/guest.elf"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("cannot read ELF /nonexistent/guest.elf"), "{}", text(&out.stderr));
+
+    let elf = fibonacci_elf();
+    let out = cairn(&["execute", &elf, "-i", "u32:1000000", "--max-cycles", "1000"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("cycle limit of 1000 exceeded"), "{}", text(&out.stderr));
+
+    let out = cairn(&["execute", &elf, "-i", "u32:notanumber"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("not a number"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn build_names_a_directory_that_is_not_a_guest() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = cairn(&["build", dir.path().to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("building guest"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn new_creates_a_guest_that_builds_and_runs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = dir.path().join("hello-cairn");
+    let out = cairn(&["new", project.to_str().expect("utf-8 path")]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(project.join("host/src/main.rs").is_file());
+
+    let elf = build(&project.join("program"));
+    let out = cairn(&["execute", &elf, "-i", "u32:20"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("fib(20) = 6765"), "{}", text(&out.stdout));
+
+    let again = cairn(&["new", project.to_str().expect("utf-8 path")]);
+    assert!(!again.status.success());
+    assert!(text(&again.stderr).contains("already exists"), "{}", text(&again.stderr));
+}
