@@ -37,7 +37,11 @@ fn check_record(program: &Program, inputs: Vec<Vec<u8>>) -> (Execution, Executio
     assert_eq!((opcode(last.pc), last.next_pc), (Opcode::Ecall, last.pc + 4));
 
     // Offline memory checking: replay every access against the last one at the same address.
-    let mut state: HashMap<u32, (u32, u32)> = program.image_words().map(|(a, v)| (a, (v, 0))).collect();
+    // The initial image, at timestamp 0 (segments may share a word: merge their bytes).
+    let mut state: HashMap<u32, (u32, u32)> = HashMap::new();
+    for (a, v) in program.image_words() {
+        state.entry(a).or_default().0 |= v;
+    }
     let mut last_ts = 0;
     let mut at_ts: HashMap<u32, Vec<u32>> = HashMap::new();
     for (i, acc) in record.accesses.iter().enumerate() {
