@@ -285,9 +285,9 @@ impl<'p> Executor<'p> {
             Remu => rr!(|b, c| b.checked_rem(c).unwrap_or(b)),
             Fence => {}
             Ecall => {
-                let flow = self.syscall::<R>(pc)?;
+                let (flow, ret) = self.syscall::<R>(pc)?;
                 if R {
-                    self.push_event(CycleEvent { next_pc, ..event });
+                    self.push_event(CycleEvent { next_pc, a: ret.unwrap_or(0), ..event });
                 }
                 self.pc = next_pc;
                 return Ok(flow);
@@ -347,6 +347,7 @@ impl<'p> Executor<'p> {
         v
     }
 
+    #[inline(always)]
     fn record_access(&mut self, addr: u32, value: u32, prev_value: u32, slot: u32) {
         let ts = timestamp(self.clk, slot);
         if let Some(rec) = self.recorder.as_mut() {
@@ -418,7 +419,8 @@ impl<'p> Executor<'p> {
         Ok(new)
     }
 
-    fn syscall<const R: bool>(&mut self, pc: u32) -> Result<Flow, ExecutionError> {
+    /// Runs the ECALL at `pc`; returns how to go on and the value written to `a0`, if any.
+    fn syscall<const R: bool>(&mut self, pc: u32) -> Result<(Flow, Option<u32>), ExecutionError> {
         let id = self.read_reg::<R>(REG_ID as u8, SLOT_RS1);
         let a0 = self.read_reg::<R>(REG_A0 as u8, SLOT_RS2);
         let a1 = self.read_reg::<R>(REG_A1 as u8, SLOT_MEM);
@@ -462,7 +464,7 @@ impl<'p> Executor<'p> {
                 rec.record.syscalls.push(SyscallEvent { clk: self.clk, id, args: [a0, a1, a2], ret });
             }
         }
-        Ok(flow)
+        Ok((flow, ret))
     }
 
     /// Copies the next input item to `[ptr, ptr + len)`, word by word.
@@ -476,7 +478,7 @@ impl<'p> Executor<'p> {
         self.check_write(pc, ptr, len, "HINT_READ")?;
         let item = self.inputs.pop_front().unwrap_or_default();
         let mut word_addr = ptr & !3;
-        while word_addr < ptr + len {
+        while len > 0 && word_addr < ptr + len {
             let prev = self.memory.get(word_addr);
             let mut bytes = prev.to_le_bytes();
             for (k, byte) in bytes.iter_mut().enumerate() {

@@ -185,14 +185,16 @@ impl Program {
         Ok(Self { entry, segments, text_start, text_end, image_start, heap_start, instructions })
     }
 
-    /// The initial memory image as `(word address, value)` pairs for every non-zero word.
-    pub fn image_words(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
-        self.segments.iter().flat_map(|seg| {
-            (seg.vaddr & !3..seg.vaddr + seg.data.len() as u32)
-                .step_by(4)
-                .map(move |addr| (addr, seg.word(addr)))
-                .filter(|&(_, w)| w != 0)
-        })
+    /// The initial memory image as `(word address, value)` pairs, ascending, for every non-zero
+    /// word. Segments that meet inside one word contribute their bytes to one entry.
+    pub fn image_words(&self) -> Vec<(u32, u32)> {
+        let mut words = std::collections::BTreeMap::new();
+        for seg in &self.segments {
+            for addr in (seg.vaddr & !3..seg.vaddr + seg.data.len() as u32).step_by(4) {
+                *words.entry(addr).or_insert(0) |= seg.word(addr);
+            }
+        }
+        words.into_iter().filter(|&(_, w)| w != 0).collect()
     }
 }
 

@@ -33,7 +33,7 @@ pub struct CycleEvent {
     pub pc: u32,
     /// Address of the next instruction.
     pub next_pc: u32,
-    /// The value written to `rd` (0 when nothing is written).
+    /// The value written to `rd` (or to `a0` by a syscall; 0 when nothing is written).
     pub a: u32,
     /// The value of `rs1`.
     pub b: u32,
