@@ -83,11 +83,21 @@ fn prefix_sum(words: u32) -> Vec<u8> {
     program_elf(&code, &[])
 }
 
+/// An example guest from `zkvm/examples`, built with `cairn-build`.
+fn guest(name: &str) -> Vec<u8> {
+    let elf = cairn_build::build_example(name).unwrap_or_else(|e| panic!("cannot build guest {name}: {e}"));
+    std::fs::read(elf).expect("read guest ELF")
+}
+
 fn workloads() -> Vec<Workload> {
+    let fib_n = postcard::to_stdvec(&1_000_000u32).unwrap();
+    let sha_input: Vec<u8> = (0..1u32 << 18).map(|i| (i * 7 + 3) as u8).collect();
     vec![
         Workload::new("fibonacci-10M", &fibonacci(2_000_000), vec![]),
         Workload::new("fibonacci-1M", &fibonacci(200_000), vec![]),
         Workload::new("prefix-sum-1.5M", &prefix_sum(1 << 18), vec![]),
+        Workload::new("guest-fibonacci-n1M", &guest("fibonacci"), vec![fib_n]),
+        Workload::new("guest-sha256-256KiB", &guest("sha256"), vec![sha_input]),
     ]
 }
 
