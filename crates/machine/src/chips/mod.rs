@@ -1,7 +1,10 @@
 //! The machine's chips: one AIR each, with its columns and trace generation.
 
 pub mod add_sub;
+pub mod bitwise;
 pub mod bytes;
+pub mod lt;
+pub mod shift;
 
 use cairn_executor::Opcode;
 use p3_air::AirBuilder;
