@@ -22,6 +22,8 @@ pub mod syscall {
     /// `a0` := byte length of the next input item, or [`HINT_NONE`] when none is left.
     pub const HINT_LEN: u32 = 0x02;
     /// Copy the next input item to memory at `a0`; `a1` is its length and must equal `HINT_LEN`'s.
+    /// A non-empty item needs a word-aligned `a0`, and whole words are written: the bytes after
+    /// the item in its last word become zero, so the buffer must have room for them.
     pub const HINT_READ: u32 = 0x03;
     /// Word `a1` (0..8) of the public-values digest := `a0`.
     pub const COMMIT: u32 = 0x10;

@@ -110,6 +110,14 @@ pub enum ExecutionError {
         /// Length of the next input item.
         available: u32,
     },
+    /// HINT_READ of a non-empty item to a pointer that is not word-aligned.
+    #[error("HINT_READ at pc {pc:#010x} to pointer {ptr:#010x}, which is not word-aligned")]
+    MisalignedHint {
+        /// The instruction.
+        pc: u32,
+        /// The pointer in a0.
+        ptr: u32,
+    },
     /// COMMIT with a word index outside 0..8.
     #[error("COMMIT of digest word {index} at pc {pc:#010x}; the index must be below 8")]
     CommitIndex {

@@ -467,7 +467,8 @@ impl<'p> Executor<'p> {
         Ok((flow, ret))
     }
 
-    /// Copies the next input item to `[ptr, ptr + len)`, word by word.
+    /// Copies the next input item to the words from `ptr` (word-aligned) on; the bytes after the
+    /// item in its last word become zero, so whole words are written.
     fn hint_read<const R: bool>(&mut self, pc: u32, ptr: u32, len: u32) -> Result<(), ExecutionError> {
         let Some(available) = self.inputs.front().map(|item| item.len() as u32) else {
             return Err(ExecutionError::HintExhausted { pc });
@@ -475,24 +476,24 @@ impl<'p> Executor<'p> {
         if available != len {
             return Err(ExecutionError::HintLength { pc, requested: len, available });
         }
-        self.check_write(pc, ptr, len, "HINT_READ")?;
         let item = self.inputs.pop_front().unwrap_or_default();
-        let mut word_addr = ptr & !3;
-        while len > 0 && word_addr < ptr + len {
-            let prev = self.memory.get(word_addr);
-            let mut bytes = prev.to_le_bytes();
-            for (k, byte) in bytes.iter_mut().enumerate() {
-                let a = word_addr + k as u32;
-                if a >= ptr && a < ptr + len {
-                    *byte = item[(a - ptr) as usize];
-                }
-            }
+        if len == 0 {
+            return Ok(());
+        }
+        if ptr % 4 != 0 {
+            return Err(ExecutionError::MisalignedHint { pc, ptr });
+        }
+        self.check_write(pc, ptr, len.next_multiple_of(4), "HINT_READ")?;
+        for (k, chunk) in item.chunks(4).enumerate() {
+            let word_addr = ptr + 4 * k as u32;
+            let mut bytes = [0u8; 4];
+            bytes[..chunk.len()].copy_from_slice(chunk);
             let new = u32::from_le_bytes(bytes);
-            *self.memory.get_mut(word_addr) = new;
+            let slot = self.memory.get_mut(word_addr);
+            let prev = core::mem::replace(slot, new);
             if R {
                 self.record_access(word_addr, new, prev, SLOT_MEM);
             }
-            word_addr += 4;
         }
         Ok(())
     }

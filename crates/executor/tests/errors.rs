@@ -254,9 +254,13 @@ fn hint_read_to_unmapped_memory_or_text() {
     let setup = [li(A0, 0x8), li(A1, 4)].concat();
     let (e, pc) = syscall_err(&setup, HINT_READ, vec![vec![1; 4]]);
     assert_eq!(e, ExecutionError::Unmapped { pc, addr: 0x8, len: 4, kind: "HINT_READ" });
-    let setup = [li(A0, CODE + 2), li(A1, 4)].concat();
+    let setup = [li(A0, CODE + 4), li(A1, 4)].concat();
     let (e, pc) = syscall_err(&setup, HINT_READ, vec![vec![1; 4]]);
-    assert_eq!(e, ExecutionError::WriteToText { pc, addr: CODE + 2, len: 4 });
+    assert_eq!(e, ExecutionError::WriteToText { pc, addr: CODE + 4, len: 4 });
+    // A non-empty item needs a word-aligned destination.
+    let setup = [li(A0, DATA + 2), li(A1, 4)].concat();
+    let (e, pc) = syscall_err(&setup, HINT_READ, vec![vec![1; 4]]);
+    assert_eq!(e, ExecutionError::MisalignedHint { pc, ptr: DATA + 2 });
     // Ending exactly where the text starts is fine.
     let words = [li(A0, CODE - 4), li(A1, 4), syscall(HINT_READ), halt()].concat();
     run(&words, vec![vec![1; 4]]).unwrap();

@@ -23,6 +23,18 @@ macro_rules! impl_columns {
             }
         }
 
+        impl<T> $cols<T> {
+            /// The columns as a slice, in declaration order.
+            pub fn as_slice(&self) -> &[T] {
+                // SAFETY: `$cols<T>` is `#[repr(C)]` and consists of exactly `$num` values of
+                // type `T`, so it has the layout of `[T; $num]`.
+                #[allow(unsafe_code)]
+                unsafe {
+                    core::slice::from_raw_parts((self as *const Self).cast::<T>(), $num)
+                }
+            }
+        }
+
         impl<T> core::borrow::BorrowMut<$cols<T>> for [T] {
             fn borrow_mut(&mut self) -> &mut $cols<T> {
                 assert_eq!(self.len(), $num, "row width does not match {}", stringify!($cols));

@@ -8,15 +8,8 @@ use serde::{de::DeserializeOwned, Serialize};
 /// Takes the next input item, or `None` when the host supplied no more.
 pub(crate) fn try_read_vec() -> Option<Vec<u8>> {
     let len = syscall::hint_len()?;
-    if len == 0 {
-        // An empty Vec's pointer is dangling; consume the item through a real (stack) address.
-        syscall::hint_read(&mut [0u8; 1][..0]);
-        return Some(Vec::new());
-    }
-    let mut buf = Vec::with_capacity(len);
-    // SAFETY: HINT_READ overwrites all `len` bytes, and they are `u8`s, so every value is valid.
-    unsafe { buf.set_len(len) };
-    syscall::hint_read(&mut buf);
+    let mut buf = Vec::new();
+    syscall::hint_read_into(&mut buf, len);
     Some(buf)
 }
 

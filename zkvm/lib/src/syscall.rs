@@ -54,12 +54,31 @@ pub fn hint_len() -> Option<usize> {
     }
 }
 
-/// `HINT_READ`: consumes the next input item, copying it into `buf`.
+/// `HINT_READ`: copies the next input item (of `len` bytes, as `HINT_LEN` said) into `buf`.
 ///
-/// `buf.len()` must equal what [`hint_len`] just returned; the machine rejects anything else.
-pub fn hint_read(buf: &mut [u8]) {
-    // SAFETY: `buf` is a valid writable slice of exactly that length.
-    unsafe { ecall(id::HINT_READ, buf.as_mut_ptr() as u32, buf.len() as u32, 0) };
+/// The machine writes whole words from a word-aligned address, zeroing the bytes after the item in
+/// its last word, so `buf` is over-allocated by up to 6 bytes and the item moved to its start.
+/// Returns with `buf[..len]` holding the item.
+pub fn hint_read_into(buf: &mut alloc::vec::Vec<u8>, len: usize) {
+    buf.clear();
+    if len == 0 {
+        // Nothing is written; the pointer is not used.
+        // SAFETY: an empty read touches no memory.
+        unsafe { ecall(id::HINT_READ, 4, 0, 0) };
+        return;
+    }
+    buf.reserve(len.next_multiple_of(4) + 3);
+    let base = buf.as_mut_ptr();
+    let offset = base.align_offset(4);
+    // SAFETY: `offset + round_up(len, 4) <= capacity`, so every byte the machine writes lies in
+    // the allocation; they are `u8`s, so any value is valid.
+    unsafe {
+        ecall(id::HINT_READ, base.add(offset) as u32, len as u32, 0);
+        if offset != 0 {
+            core::ptr::copy(base.add(offset), base, len);
+        }
+        buf.set_len(len);
+    }
 }
 
 /// `COMMIT`: sets word `index` (0..8) of the public-values digest.

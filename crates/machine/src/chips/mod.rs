@@ -3,6 +3,9 @@
 pub mod add_sub;
 pub mod bitwise;
 pub mod bytes;
+pub mod cpu;
+pub mod memory;
+pub mod program;
 pub mod lt;
 pub mod shift;
 
