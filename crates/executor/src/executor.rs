@@ -333,11 +333,12 @@ impl<'p> Executor<'p> {
         v
     }
 
-    /// Writes `rd` (dropping writes to x0) and returns the value the register now holds.
+    /// Writes `rd` (dropping writes to x0) and returns the value written, the instruction's
+    /// result, which the record keeps even for x0.
     #[inline(always)]
     fn write_reg<const R: bool>(&mut self, r: u8, v: u32) -> u32 {
         if r == 0 {
-            return 0;
+            return v;
         }
         let r = (r & 31) as usize;
         if R {

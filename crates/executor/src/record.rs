@@ -33,7 +33,8 @@ pub struct CycleEvent {
     pub pc: u32,
     /// Address of the next instruction.
     pub next_pc: u32,
-    /// The value written to `rd` (or to `a0` by a syscall; 0 when nothing is written).
+    /// The instruction's result, written to `rd` unless `rd` is x0 (or the value a syscall
+    /// writes to `a0`; 0 when there is none).
     pub a: u32,
     /// The value of `rs1`.
     pub b: u32,

@@ -8,6 +8,8 @@ pub mod chips;
 mod columns;
 pub mod debug;
 pub mod events;
+pub mod machine;
 
 pub use bus::ByteOp;
 pub use events::{AluEvent, ByteCounts};
+pub use machine::{CairnAir, Claim, Machine, TraceError, Witness, CHIP_NAMES};

@@ -1,7 +1,10 @@
 //! The entry point for running (and, with the prover, proving) guest programs.
 
 use cairn_executor::{ElfError, ExecutionError, Executor, ExecutorConfig, Program};
+use cairn_machine::{Claim, Machine, TraceError};
+use cairn_stark::{ConfigId, FileError, Profile, ProveError, VerifyError};
 
+use crate::prover::{CairnProof, ProvingKey, VerifyingKey};
 use crate::{Inputs, PublicValues};
 
 /// Errors from the host SDK.
@@ -13,6 +16,36 @@ pub enum SdkError {
     /// The guest failed during execution.
     #[error("guest execution failed: {0}")]
     Execution(#[from] ExecutionError),
+    /// The execution cannot be proven (non-zero exit code, too long, ...).
+    #[error("cannot prove this execution: {0}")]
+    Trace(#[from] TraceError),
+    /// Building the verifying key failed.
+    #[error("setup failed: {0}")]
+    Setup(String),
+    /// The prover failed.
+    #[error("proving failed: {0}")]
+    Prove(#[from] ProveError),
+    /// The proof does not verify.
+    #[error("invalid proof: {0}")]
+    Verify(#[from] VerifyError),
+    /// The proof is for another program.
+    #[error("the proof is for program 0x{}, but the verifying key is for program 0x{}", hex(found), hex(expected))]
+    WrongProgram {
+        /// The verifying key's program.
+        expected: [u8; 32],
+        /// The proof's program.
+        found: [u8; 32],
+    },
+    /// A key names a profile this build does not know.
+    #[error("unknown security profile id {0}")]
+    UnknownProfile(u8),
+    /// A file could not be read or written.
+    #[error(transparent)]
+    File(#[from] FileError),
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// What an execution produced.
@@ -39,10 +72,18 @@ impl ExecutionReport {
     }
 }
 
-/// Runs guest programs. Proving arrives with the STARK prover.
-#[derive(Clone, Debug, Default)]
+/// Runs, proves and verifies guest programs.
+#[derive(Clone, Debug)]
 pub struct ProverClient {
     config: ExecutorConfig,
+    stark: ConfigId,
+    profile: Profile,
+}
+
+impl Default for ProverClient {
+    fn default() -> Self {
+        Self { config: ExecutorConfig::default(), stark: ConfigId::Inner, profile: Profile::PRODUCTION }
+    }
 }
 
 impl ProverClient {
@@ -55,6 +96,60 @@ impl ProverClient {
     pub fn with_max_cycles(mut self, max_cycles: u64) -> Self {
         self.config.max_cycles = max_cycles;
         self
+    }
+
+    /// Proves in the `config` configuration (`Inner` by default; `Outer` for SNARK wrapping).
+    pub fn with_config(mut self, config: ConfigId) -> Self {
+        self.stark = config;
+        self
+    }
+
+    /// Proves with `profile` (`Profile::PRODUCTION` by default).
+    pub fn with_profile(mut self, profile: Profile) -> Self {
+        self.profile = profile;
+        self
+    }
+
+    /// The keys for `elf` in this client's configuration and profile.
+    pub fn setup(&self, elf: &[u8]) -> Result<(ProvingKey, VerifyingKey), SdkError> {
+        let program = Program::from_elf(elf)?;
+        let vk = VerifyingKey { program, config: self.stark, profile: self.profile.id };
+        let program_vkey = vk.program_vkey()?;
+        let pk = ProvingKey { machine: vk.machine(), vk: vk.clone(), program_vkey };
+        Ok((pk, vk))
+    }
+
+    /// Runs the program on `inputs`, recording, and proves the run.
+    pub fn prove(&self, pk: &ProvingKey, inputs: &Inputs) -> Result<CairnProof, SdkError> {
+        let program = &pk.vk.program;
+        let profile = pk.vk.profile()?;
+        let executor = Executor::new(program, self.config).with_inputs(inputs.items().iter().cloned());
+        let (exec, record) = executor.run_recording()?;
+        let claim = Claim { start_pc: program.entry, exit_code: exec.exit_code, digest: exec.digest };
+        let witness = {
+            let _span = tracing::info_span!("trace generation", cycles = exec.cycles).entered();
+            pk.machine.generate_witness(&record, &claim, exec.committed_words)?
+        };
+        drop(record);
+        let stark = {
+            let _span = tracing::info_span!("prove", config = pk.vk.config.name(), profile = profile.name).entered();
+            cairn_stark::prove(pk.vk.config, &profile, pk.machine.airs(), witness.traces, &witness.public_values)?
+        };
+        Ok(CairnProof { stark, public_values: exec.public_values, program_vkey: pk.program_vkey })
+    }
+
+    /// Checks that `proof` attests a run of `vk`'s program to exit code 0 that committed the
+    /// proof's public values.
+    pub fn verify(&self, proof: &CairnProof, vk: &VerifyingKey) -> Result<(), SdkError> {
+        let expected = vk.program_vkey()?;
+        if proof.program_vkey != expected {
+            return Err(SdkError::WrongProgram { expected, found: proof.program_vkey });
+        }
+        let claim = Claim { start_pc: vk.program.entry, exit_code: 0, digest: proof.public_values_digest() };
+        let public_values = Machine::public_values(&claim);
+        let machine = vk.machine();
+        cairn_stark::verify(&proof.stark, machine.airs(), &public_values, (vk.config, &vk.profile()?))?;
+        Ok(())
     }
 
     /// Runs `elf` on `inputs` in the fast executor.

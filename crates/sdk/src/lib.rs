@@ -1,14 +1,19 @@
 //! The Cairn host SDK.
 //!
 //! Write a guest's inputs with [`Inputs`], run it with [`ProverClient::execute`], and read what it
-//! committed with [`PublicValues`]. Host and guest share one serialisation format (postcard), so a
-//! value written with [`Inputs::write`] is what `cairn_zkvm::io::read` returns in the guest.
+//! committed with [`PublicValues`]. [`ProverClient::setup`], [`ProverClient::prove`] and
+//! [`ProverClient::verify`] make and check STARK proofs of a run. Host and guest share one
+//! serialisation format (postcard), so a value written with [`Inputs::write`] is what
+//! `cairn_zkvm::io::read` returns in the guest.
 
 mod client;
 mod inputs;
+mod prover;
 mod public_values;
 
 pub use cairn_executor::{ElfError, ExecutionError, ExecutorConfig, Program, DEFAULT_MAX_CYCLES};
 pub use client::{ExecutionReport, ProverClient, SdkError};
+pub use cairn_stark::{ConfigId, Profile};
 pub use inputs::Inputs;
+pub use prover::{CairnProof, ProvingKey, VerifyingKey, PROGRAM_VKEY_DOMAIN};
 pub use public_values::{PublicValues, PublicValuesError};

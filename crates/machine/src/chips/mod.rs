@@ -3,10 +3,14 @@
 pub mod add_sub;
 pub mod bitwise;
 pub mod bytes;
+pub mod commit;
 pub mod cpu;
+pub mod divrem;
+pub mod hint;
 pub mod memory;
-pub mod program;
+pub mod mul;
 pub mod lt;
+pub mod program;
 pub mod shift;
 
 use cairn_executor::Opcode;

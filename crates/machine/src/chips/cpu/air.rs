@@ -93,9 +93,8 @@ where
             local.addr[0],
             e(local.addr_q) * AB::F::from_u32(4) + off1.clone() * AB::F::TWO + off0.clone(),
         );
-        range_bytes(builder, local.addr_q, AB::Expr::ZERO, is_addr.clone());
-        // addr < 0x7800_0000: the top byte plus 0x88 is still a byte.
-        range_bytes(builder, e(local.addr[3]) + f(0x88), AB::Expr::ZERO, is_addr.clone());
+        // `addr_q` is a byte, and addr < 0x7800_0000: the top byte plus 0x88 is still a byte.
+        range_bytes(builder, local.addr_q, e(local.addr[3]) + f(0x88), is_addr.clone());
         // Data addresses are at least 2^16, above the registers.
         builder.assert_eq((e(local.addr[2]) + local.addr[3]) * local.addr_hi_inv, is_mem.clone());
         let aligned = word_value::<AB, _>(&local.addr) - off1 * AB::F::TWO - off0.clone();

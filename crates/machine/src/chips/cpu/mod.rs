@@ -18,7 +18,7 @@ use crate::chips::memory::MemoryAccessCols;
 use crate::chips::program::InstructionCols;
 use crate::columns::impl_columns;
 
-pub use trace::CpuTraceError;
+pub use trace::{CpuOutputs, CpuTraceError, HintEvent};
 
 /// Index of `start_pc` in the CPU's public values.
 pub const PV_START_PC: usize = 0;
