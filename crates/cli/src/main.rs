@@ -4,13 +4,16 @@ mod build;
 mod execute;
 mod input;
 mod new;
+mod stark;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{EnvFilter, Layer};
 
 /// Cairn: prove that a RISC-V program ran, and check the proof on Ethereum.
 #[derive(Debug, Parser)]
@@ -34,9 +37,15 @@ enum Command {
     Build(build::BuildArgs),
     /// Run a guest ELF and print its exit code, cycles, output and public values.
     Execute(execute::ExecuteArgs),
+    /// Prove a guest run with the STARK prover.
+    Prove(stark::ProveArgs),
+    /// Verify a proof.
+    Verify(stark::VerifyArgs),
+    /// Print a program's verifying key digest (bytes32), as the on-chain verifier expects it.
+    Vkey(stark::VkeyArgs),
 }
 
-fn init_tracing(verbose: u8) {
+fn init_tracing(verbose: u8, timer: &cairn_sdk::phases::PhaseTimer) {
     let default = match verbose {
         0 => "warn",
         1 => "info",
@@ -44,18 +53,19 @@ fn init_tracing(verbose: u8) {
         _ => "trace",
     };
     let filter = EnvFilter::try_from_env("CAIRN_LOG").unwrap_or_else(|_| EnvFilter::new(default));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let fmt = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
-        .init();
+        .with_filter(filter);
+    tracing_subscriber::registry().with(fmt).with(timer.layer()).init();
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing(cli.verbose);
-    match run(&cli) {
+    let (timer, bar) = stark::timer_with_bar(cli.json || !matches!(cli.command, Command::Prove(_)));
+    init_tracing(cli.verbose, &timer);
+    match run(&cli, &timer, &bar) {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
@@ -64,7 +74,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: &Cli) -> Result<ExitCode> {
+fn run(cli: &Cli, timer: &cairn_sdk::phases::PhaseTimer, bar: &indicatif::ProgressBar) -> Result<ExitCode> {
     match &cli.command {
         Command::New(args) => new::run(args, cli.json).map(|()| ExitCode::SUCCESS),
         Command::Build(args) => build::run(args, cli.json).map(|_| ExitCode::SUCCESS),
@@ -72,5 +82,8 @@ fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Execute(args) => {
             execute::run(args, cli.json).map(|code| if code == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
+        Command::Prove(args) => stark::prove(args, cli.json, timer, bar).map(|()| ExitCode::SUCCESS),
+        Command::Verify(args) => stark::verify(args, cli.json).map(|()| ExitCode::SUCCESS),
+        Command::Vkey(args) => stark::vkey(args, cli.json).map(|()| ExitCode::SUCCESS),
     }
 }

@@ -123,3 +123,56 @@ fn new_creates_a_guest_that_builds_and_runs() {
     assert!(!again.status.success());
     assert!(text(&again.stderr).contains("already exists"), "{}", text(&again.stderr));
 }
+
+#[test]
+fn prove_then_verify_and_reject_tampering() {
+    let elf = fibonacci_elf();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let proof = dir.path().join("proof.bin");
+    let vk = dir.path().join("vk.bin");
+    let (proof_s, vk_s) = (proof.to_str().expect("utf-8"), vk.to_str().expect("utf-8"));
+
+    let refused = cairn(&["prove", &elf, "-i", "u32:10", "--profile", "test", "-o", proof_s]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(text(&refused.stderr).contains("--insecure-test-params"), "{}", text(&refused.stderr));
+
+    let out = cairn(&[
+        "--json", "prove", &elf, "-i", "u32:10", "--profile", "test", "--insecure-test-params", "-o", proof_s,
+        "--vk-out", vk_s,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON summary");
+    let vkey = cairn(&["vkey", &elf, "--config", "inner", "--profile", "test"]);
+    assert_eq!(text(&vkey.stdout).trim(), summary["program_vkey"].as_str().expect("vkey"));
+
+    let ok = cairn(&["verify", proof_s, "--vk", vk_s, "--insecure-test-params"]);
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    assert!(text(&ok.stdout).contains("proof is valid"));
+    let ok = cairn(&["verify", proof_s, "--elf", &elf, "--insecure-test-params"]);
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+
+    let refused = cairn(&["verify", proof_s, "--vk", vk_s]);
+    assert_eq!(refused.status.code(), Some(2));
+
+    // Another program's key.
+    let other = build(&repo().join("zkvm/examples/sha256"));
+    let wrong = cairn(&["verify", proof_s, "--elf", &other, "--insecure-test-params"]);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(text(&wrong.stderr).contains("the proof is for program"), "{}", text(&wrong.stderr));
+
+    // Flipped bytes in the proof body, and a truncated file.
+    let bytes = std::fs::read(&proof).expect("read proof");
+    for offset in [20, bytes.len() / 3, bytes.len() / 2, bytes.len() - 40] {
+        let mut bad = bytes.clone();
+        bad[offset] ^= 0x10;
+        std::fs::write(&proof, &bad).expect("write");
+        let out = cairn(&["verify", proof_s, "--vk", vk_s, "--insecure-test-params"]);
+        assert_eq!(out.status.code(), Some(2), "flip at {offset} accepted: {}", text(&out.stdout));
+    }
+    std::fs::write(&proof, &bytes[..bytes.len() / 2]).expect("write");
+    let out = cairn(&["verify", proof_s, "--vk", vk_s, "--insecure-test-params"]);
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::write(&proof, b"not a proof").expect("write");
+    let out = cairn(&["verify", proof_s, "--vk", vk_s, "--insecure-test-params"]);
+    assert!(text(&out.stderr).contains("not a Cairn file") || text(&out.stderr).contains("Cairn"), "{}", text(&out.stderr));
+}

@@ -8,6 +8,7 @@
 
 mod client;
 mod inputs;
+pub mod phases;
 mod prover;
 mod public_values;
 

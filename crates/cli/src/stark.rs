@@ -1,0 +1,232 @@
+//! `cairn prove`, `cairn verify` and `cairn vkey`: STARK proofs of guest runs.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use cairn_sdk::phases::{Phase, PhaseTimer};
+use cairn_sdk::{CairnProof, ConfigId, Profile, ProverClient, VerifyingKey};
+use cairn_stark::{read_file, read_header, write_file, FileKind};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+use crate::input::{self, InputArg};
+
+/// Configuration and profile, shared by the commands that make or check proofs.
+#[derive(Debug, Args)]
+pub(crate) struct ProofOptions {
+    /// STARK configuration: `inner` (Poseidon2 over BabyBear, fast) or `outer` (Poseidon2 over
+    /// BN254, what the SNARK wrapper verifies).
+    #[arg(long, default_value = "inner")]
+    config: String,
+    /// Security profile: `production` (≥ 100 bits conjectured) or `test` (fast, insecure).
+    #[arg(long, default_value = "production")]
+    profile: String,
+    /// Allow the insecure `test` profile.
+    #[arg(long)]
+    insecure_test_params: bool,
+}
+
+impl ProofOptions {
+    fn resolve(&self) -> Result<(ConfigId, Profile)> {
+        let config = ConfigId::by_name(&self.config).with_context(|| format!("--config {}", self.config))?;
+        let profile = Profile::by_name(&self.profile).with_context(|| format!("--profile {}", self.profile))?;
+        check_insecure(&profile, self.insecure_test_params)?;
+        Ok((config, profile))
+    }
+}
+
+fn check_insecure(profile: &Profile, allowed: bool) -> Result<()> {
+    if profile.is_insecure() && !allowed {
+        bail!(
+            "the `{}` profile is insecure (for tests only); pass --insecure-test-params to use it",
+            profile.name
+        );
+    }
+    Ok(())
+}
+
+/// Arguments of `cairn prove`.
+#[derive(Debug, Args)]
+pub(crate) struct ProveArgs {
+    /// The guest ELF.
+    elf: PathBuf,
+    /// An input item, in order: FILE, hex:HEX, u32:N, u64:N, i64:N or str:TEXT.
+    #[arg(long = "input", short = 'i', value_name = "ITEM")]
+    inputs: Vec<InputArg>,
+    #[command(flatten)]
+    options: ProofOptions,
+    /// Where to write the proof.
+    #[arg(short, long, default_value = "proof.bin")]
+    output: PathBuf,
+    /// Also write the verifying key here.
+    #[arg(long)]
+    vk_out: Option<PathBuf>,
+}
+
+#[derive(Serialize)]
+struct ProveSummary<'a> {
+    proof: &'a Path,
+    program_vkey: String,
+    config: &'static str,
+    profile: &'static str,
+    public_values: String,
+    proof_bytes: usize,
+    seconds: f64,
+    phases: Vec<(&'static str, f64)>,
+}
+
+fn progress_bar(json: bool) -> ProgressBar {
+    if json || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(Phase::ALL.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:20} {pos}/{len} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+pub(crate) fn prove(args: &ProveArgs, json: bool, timer: &PhaseTimer, bar: &ProgressBar) -> Result<()> {
+    let (config, profile) = args.options.resolve()?;
+    let elf = std::fs::read(&args.elf).with_context(|| format!("cannot read ELF {}", args.elf.display()))?;
+    let inputs = input::collect(&args.inputs)?;
+    let client = ProverClient::new().with_config(config).with_profile(profile);
+    let start = Instant::now();
+    let (pk, vk) = client.setup(&elf).context("setup")?;
+    timer.finish();
+    let proof = client.prove(&pk, &inputs).with_context(|| format!("proving {}", args.elf.display()))?;
+    let phases = timer.finish();
+    let seconds = start.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+    let bytes = write_file(FileKind::StarkProof, config, &profile, &proof)?;
+    std::fs::write(&args.output, &bytes).with_context(|| format!("cannot write {}", args.output.display()))?;
+    if let Some(path) = &args.vk_out {
+        let vk_bytes = write_file(FileKind::VerifyingKey, config, &profile, &vk)?;
+        std::fs::write(path, vk_bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let summary = ProveSummary {
+        proof: &args.output,
+        program_vkey: format!("0x{}", hex::encode(proof.program_vkey)),
+        config: config.name(),
+        profile: profile.name,
+        public_values: format!("0x{}", hex::encode(&proof.public_values)),
+        proof_bytes: bytes.len(),
+        seconds,
+        phases: Phase::ALL.iter().map(|p| (p.name(), phases[*p as usize].as_secs_f64())).collect(),
+    };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+    } else {
+        println!("proof:         {} ({} bytes)", args.output.display(), summary.proof_bytes);
+        println!("program vkey:  {}", summary.program_vkey);
+        println!("config:        {} / {}", summary.config, summary.profile);
+        println!("public values: {}", summary.public_values);
+        let breakdown: Vec<String> = summary.phases.iter().map(|(n, s)| format!("{n} {s:.2}s")).collect();
+        println!("time:          {seconds:.2}s ({})", breakdown.join(", "));
+    }
+    Ok(())
+}
+
+/// A phase timer whose phases advance `bar`.
+pub(crate) fn timer_with_bar(json: bool) -> (PhaseTimer, ProgressBar) {
+    let bar = progress_bar(json);
+    let hook_bar = bar.clone();
+    let timer = PhaseTimer::with_hook(move |phase| {
+        hook_bar.set_position(phase as u64 + 1);
+        hook_bar.set_message(phase.name());
+    });
+    (timer, bar)
+}
+
+/// Arguments of `cairn verify`.
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    /// The proof file.
+    proof: PathBuf,
+    /// The verifying key file (from `cairn prove --vk-out`).
+    #[arg(long, conflicts_with = "elf")]
+    vk: Option<PathBuf>,
+    /// The guest ELF (the verifying key is derived from it).
+    #[arg(long)]
+    elf: Option<PathBuf>,
+    /// Accept proofs made with the insecure `test` profile.
+    #[arg(long)]
+    insecure_test_params: bool,
+}
+
+pub(crate) fn verify(args: &VerifyArgs, json: bool) -> Result<()> {
+    let bytes = std::fs::read(&args.proof).with_context(|| format!("cannot read proof {}", args.proof.display()))?;
+    let (header, _) = read_header(&bytes).with_context(|| format!("{}", args.proof.display()))?;
+    let profile = header.profile;
+    check_insecure(&profile, args.insecure_test_params)?;
+    let (_, proof): (_, CairnProof) =
+        read_file(&bytes, FileKind::StarkProof).with_context(|| format!("{}", args.proof.display()))?;
+    let vk = match (&args.vk, &args.elf) {
+        (Some(path), _) => {
+            let vk_bytes = std::fs::read(path).with_context(|| format!("cannot read verifying key {}", path.display()))?;
+            read_file::<VerifyingKey>(&vk_bytes, FileKind::VerifyingKey)
+                .with_context(|| format!("{}", path.display()))?
+                .1
+        }
+        (None, Some(path)) => {
+            let elf = std::fs::read(path).with_context(|| format!("cannot read ELF {}", path.display()))?;
+            let client = ProverClient::new().with_config(header.config).with_profile(profile);
+            client.setup(&elf).context("deriving the verifying key")?.1
+        }
+        (None, None) => bail!("give the verifying key with --vk FILE or the program with --elf FILE"),
+    };
+    if vk.config != header.config || vk.profile != profile.id {
+        bail!(
+            "the proof is {}/{} but the verifying key is {}/{}",
+            header.config.name(),
+            profile.name,
+            vk.config.name(),
+            vk.profile()?.name
+        );
+    }
+    let start = Instant::now();
+    ProverClient::new().verify(&proof, &vk).context("verification failed")?;
+    let ms = start.elapsed().as_secs_f64() * 1e3;
+    let vkey = format!("0x{}", hex::encode(proof.program_vkey));
+    let public_values = format!("0x{}", hex::encode(&proof.public_values));
+    if json {
+        let summary = serde_json::json!({ "valid": true, "program_vkey": vkey, "public_values": public_values, "verify_ms": ms });
+        println!("{summary}");
+    } else {
+        println!("proof is valid ({ms:.1} ms)");
+        println!("program vkey:  {vkey}");
+        println!("public values: {public_values}");
+    }
+    Ok(())
+}
+
+/// Arguments of `cairn vkey`.
+#[derive(Debug, Args)]
+pub(crate) struct VkeyArgs {
+    /// The guest ELF.
+    elf: PathBuf,
+    /// STARK configuration (the on-chain key is the `outer` one).
+    #[arg(long, default_value = "outer")]
+    config: String,
+    /// Security profile.
+    #[arg(long, default_value = "production")]
+    profile: String,
+}
+
+pub(crate) fn vkey(args: &VkeyArgs, json: bool) -> Result<()> {
+    let config = ConfigId::by_name(&args.config).with_context(|| format!("--config {}", args.config))?;
+    let profile = Profile::by_name(&args.profile).with_context(|| format!("--profile {}", args.profile))?;
+    let elf = std::fs::read(&args.elf).with_context(|| format!("cannot read ELF {}", args.elf.display()))?;
+    let (pk, _) = ProverClient::new().with_config(config).with_profile(profile).setup(&elf)?;
+    let vkey = format!("0x{}", hex::encode(pk.program_vkey));
+    if json {
+        println!("{}", serde_json::json!({ "program_vkey": vkey, "config": config.name(), "profile": profile.name }));
+    } else {
+        println!("{vkey}");
+    }
+    Ok(())
+}
