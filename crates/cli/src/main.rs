@@ -1,5 +1,6 @@
 //! `cairn`: build, execute and prove RISC-V guest programs.
 
+mod bench;
 mod build;
 mod execute;
 mod input;
@@ -43,6 +44,8 @@ enum Command {
     Verify(stark::VerifyArgs),
     /// Print a program's verifying key digest (bytes32), as the on-chain verifier expects it.
     Vkey(stark::VkeyArgs),
+    /// Benchmark proving on the fibonacci guest (throughput, memory, proof size, verify time).
+    Bench(bench::BenchArgs),
 }
 
 fn init_tracing(verbose: u8, timer: &cairn_sdk::phases::PhaseTimer) {
@@ -53,7 +56,14 @@ fn init_tracing(verbose: u8, timer: &cairn_sdk::phases::PhaseTimer) {
         _ => "trace",
     };
     let filter = EnvFilter::try_from_env("CAIRN_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    // CAIRN_LOG_SPANS=1 also logs each span's duration when it closes (for profiling).
+    let spans = if std::env::var_os("CAIRN_LOG_SPANS").is_some() {
+        tracing_subscriber::fmt::format::FmtSpan::CLOSE
+    } else {
+        tracing_subscriber::fmt::format::FmtSpan::NONE
+    };
     let fmt = tracing_subscriber::fmt::layer()
+        .with_span_events(spans)
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
@@ -85,5 +95,6 @@ fn run(cli: &Cli, timer: &cairn_sdk::phases::PhaseTimer, bar: &indicatif::Progre
         Command::Prove(args) => stark::prove(args, cli.json, timer, bar).map(|()| ExitCode::SUCCESS),
         Command::Verify(args) => stark::verify(args, cli.json).map(|()| ExitCode::SUCCESS),
         Command::Vkey(args) => stark::vkey(args, cli.json).map(|()| ExitCode::SUCCESS),
+        Command::Bench(args) => bench::run(args, cli.json, timer).map(|()| ExitCode::SUCCESS),
     }
 }

@@ -20,7 +20,7 @@ pub(crate) struct ProofOptions {
     /// BN254, what the SNARK wrapper verifies).
     #[arg(long, default_value = "inner")]
     config: String,
-    /// Security profile: `production` (≥ 100 bits conjectured) or `test` (fast, insecure).
+    /// Security profile: `production` (≥ 100 bits conjectured, blowup 4), `production-fast` (≥ 100 bits, blowup 2: faster proving, larger proofs) or `test` (fast, insecure).
     #[arg(long, default_value = "production")]
     profile: String,
     /// Allow the insecure `test` profile.

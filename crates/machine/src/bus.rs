@@ -5,8 +5,10 @@
 //! - [`MEMORY`]: offline memory checking; `(addr, value[4], ts)`.
 //! - [`ALU`]: the CPU (and chips that delegate) request `a = op(b, c)`; `(op, a[4], b[4], c[4])`.
 //! - [`BYTE`]: range checks and bytewise operations against the byte table; `(op, x, y, z)`.
-//! - [`COMMIT`]: the CPU's COMMIT syscalls against the public digest; `(index, word[4])`.
-//! - [`HINT`]: HINT_READ requests from the CPU to the hint-write chip; `(clk, ptr, len)`.
+//! - [`COMMIT`]: COMMIT syscalls against the public digest; `(index, word[4])`.
+//! - [`HINT`]: HINT_READ requests from the syscall chip to the hint chip; `(clk, ptr, len)`.
+//! - [`SYSCALL`]: ECALLs from the CPU to the syscall chip;
+//!   `(clk, t0[4], a0[4], is_halt, is_hint_len)`.
 
 use p3_air::AirBuilder;
 use p3_lookup::{Count, InteractionBuilder};
@@ -23,6 +25,8 @@ pub const BYTE: &str = "byte";
 pub const COMMIT: &str = "commit";
 /// HINT_READ memory writes.
 pub const HINT: &str = "hint";
+/// System calls.
+pub const SYSCALL: &str = "syscall";
 
 /// Operations of the byte table; the first element of a [`BYTE`] message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

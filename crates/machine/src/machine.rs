@@ -20,6 +20,7 @@ use crate::chips::memory::{MemoryFinalChip, MemoryImageChip, MemoryZeroChip};
 use crate::chips::mul::MulChip;
 use crate::chips::program::ProgramChip;
 use crate::chips::shift::ShiftChip;
+use crate::chips::syscall::SyscallChip;
 use crate::events::{AluEvent, ByteCounts};
 
 /// One chip of the machine; the batch STARK proves one instance of each.
@@ -51,14 +52,16 @@ pub enum CairnAir {
     Commit(CommitChip),
     /// HINT_READ writes.
     Hint(HintChip),
+    /// System calls.
+    Syscall(SyscallChip),
     /// The byte table (preprocessed).
     Byte(ByteChip),
 }
 
 /// Chip names, in instance order.
-pub const CHIP_NAMES: [&str; 14] = [
+pub const CHIP_NAMES: [&str; 15] = [
     "program", "cpu", "add_sub", "bitwise", "lt", "shift", "mul", "div_rem", "memory_image", "memory_zero",
-    "memory_final", "commit", "hint", "byte",
+    "memory_final", "commit", "hint", "syscall", "byte",
 ];
 
 /// Index of the CPU instance.
@@ -82,6 +85,7 @@ macro_rules! each_chip {
             CairnAir::MemoryFinal($chip) => $body,
             CairnAir::Commit($chip) => $body,
             CairnAir::Hint($chip) => $body,
+            CairnAir::Syscall($chip) => $body,
             CairnAir::Byte($chip) => $body,
         }
     };
@@ -182,6 +186,7 @@ impl Machine {
             CairnAir::MemoryFinal(MemoryFinalChip),
             CairnAir::Commit(CommitChip),
             CairnAir::Hint(HintChip),
+            CairnAir::Syscall(SyscallChip),
             CairnAir::Byte(ByteChip),
         ];
         Self { airs, start_pc: program.entry }
@@ -261,6 +266,7 @@ impl Machine {
         let memory_zero = MemoryZeroChip::generate_trace::<F>(&zeros);
         let memory_final = MemoryFinalChip::generate_trace::<F>(&finals, &mut bytes);
         let hint = HintChip::generate_trace::<F>(&outputs.hints, &mut bytes);
+        let syscall = SyscallChip::generate_trace::<F>(&outputs.syscalls, &mut bytes);
         let traces = vec![
             program.generate_trace::<F>(outputs.pcs.iter().copied()),
             cpu,
@@ -275,6 +281,7 @@ impl Machine {
             memory_final,
             CommitChip::generate_trace::<F>(&claim.digest),
             hint,
+            syscall,
             ByteChip::generate_trace::<F>(&bytes),
         ];
         Ok(Witness { traces, public_values: Self::public_values(claim) })

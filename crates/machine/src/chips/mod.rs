@@ -12,6 +12,7 @@ pub mod mul;
 pub mod lt;
 pub mod program;
 pub mod shift;
+pub mod syscall;
 
 use cairn_executor::Opcode;
 use p3_air::AirBuilder;

@@ -3,13 +3,12 @@
 
 use core::borrow::Borrow;
 
-use cairn_abi::syscall;
 use p3_air::{Air, AirBuilder, WindowAccess};
 use p3_field::{Field, PrimeCharacteristicRing};
 use p3_lookup::{Count, InteractionBuilder};
 
 use super::{CpuChip, CpuCols, PV_EXIT_CODE, PV_START_PC};
-use crate::bus::{alu_send, byte_lookup, range_byte_slice, range_bytes, word_value, ByteOp, COMMIT, HINT, PROGRAM};
+use crate::bus::{alu_send, range_byte_slice, range_bytes, word_value, PROGRAM, SYSCALL};
 use crate::chips::memory::eval_access;
 
 impl<AB: InteractionBuilder> Air<AB> for CpuChip
@@ -175,24 +174,16 @@ where
             + is_branch * branch_next;
         builder.assert_eq(e(local.next_pc) * local.is_real, expected_next);
 
-        // Syscalls: the id in t0 (b) selects one flag.
-        let sys = [local.is_halt, local.is_write, local.is_hint_len, local.is_hint_read, local.is_commit];
-        let ids = [syscall::HALT, syscall::WRITE, syscall::HINT_LEN, syscall::HINT_READ, syscall::COMMIT];
-        for flag in sys {
-            builder.assert_bool(flag);
-        }
-        builder.assert_eq(sys.iter().fold(AB::Expr::ZERO, |acc, s| acc + *s), ins.is_ecall);
-        let id = sys.iter().zip(ids).fold(AB::Expr::ZERO, |acc, (s, id)| acc + e(*s) * f(id));
-        builder.when(ins.is_ecall).assert_eq(local.b[0], id);
-        for j in 1..4 {
-            builder.when(ins.is_ecall).assert_zero(local.b[j]);
-        }
-        let a1 = local.a1.map(e);
-        let a2 = local.a2.map(e);
-        let a1_reg = f(syscall::REG_A1 as u32);
-        let a2_reg = f(syscall::REG_A2 as u32);
-        eval_access(builder, a1_reg, a1.clone(), a1.clone(), ts(2), &local.a1_access, ins.is_ecall.into());
-        eval_access(builder, a2_reg, a2.clone(), a2, ts(2), &local.a2_access, ins.is_ecall.into());
+        // Syscalls are decoded and carried out by the syscall chip; it tells whether this one
+        // halts or writes a0.
+        builder.assert_bool(local.is_halt);
+        builder.assert_bool(local.is_hint_len);
+        let mut message = vec![e(local.clk)];
+        message.extend(b.iter().cloned());
+        message.extend(c.iter().cloned());
+        message.extend([e(local.is_halt), e(local.is_hint_len)]);
+        builder.push_interaction(SYSCALL, message, Count::bounded(e(ins.is_ecall), 1));
+        builder.assert_zero((one() - ins.is_ecall) * (e(local.is_halt) + local.is_hint_len));
 
         // HALT: a0 is the exit code, a public value.
         for j in 0..4 {
@@ -200,20 +191,6 @@ where
         }
         // HINT_LEN: a0 is an untrusted hint, but it must be bytes.
         range_byte_slice(builder, &local.a, local.is_hint_len.into());
-        // HINT_READ: a word-aligned pointer below MEM_END and a length below 2^30.
-        let len_sum = a1.iter().fold(AB::Expr::ZERO, |acc, x| acc + x.clone());
-        builder.assert_bool(local.len_zero);
-        builder.assert_zero(e(local.len_zero) * len_sum.clone());
-        builder.assert_eq(e(local.is_hint_read) * (one() - local.len_zero), len_sum * local.len_inv);
-        let nonempty = e(local.is_hint_read) * (one() - local.len_zero);
-        builder.when(nonempty.clone()).assert_eq(local.c[0], e(local.ptr_q) * AB::F::from_u32(4));
-        range_bytes(builder, local.ptr_q, e(local.c[3]) + f(0x88), nonempty.clone());
-        byte_lookup(builder, ByteOp::Range, e(local.a1[3]) * AB::F::from_u32(4), AB::Expr::ZERO, AB::Expr::ZERO, nonempty.clone());
-        let request = [e(local.clk), word_value::<AB, _>(&local.c), word_value::<AB, _>(&local.a1)];
-        builder.push_interaction(HINT, request, Count::bounded(nonempty, 1));
-        // COMMIT: (index bytes, word bytes) against the public digest.
-        let commit = a1.into_iter().chain(c);
-        builder.push_interaction(COMMIT, commit, Count::bounded(e(local.is_commit), 1));
 
         // Rows follow each other until HALT, which is the last real row.
         builder.when_first_row().assert_one(local.is_real);

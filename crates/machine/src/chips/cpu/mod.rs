@@ -4,7 +4,8 @@
 //! `rs1` into `b` and `rs2` into `c` (or takes `c` from the immediate), produces `a`, writes it to
 //! `rd`, and moves `pc` to `next_pc`. ALU results come from the ALU chips over the ALU bus; loads,
 //! stores and register accesses go through offline memory checking; syscalls are decoded from
-//! `t0`. Timestamps: row `clk` (1, 2, ...) accesses memory at `4·clk + slot`.
+//! `t0` by the syscall chip. Timestamps: row `clk` (1, 2, ...) accesses memory at
+//! `4·clk + slot`.
 //!
 //! Public values: `[start_pc, exit_code[4]]`; the HALT row's `a0` must equal `exit_code`.
 
@@ -18,7 +19,7 @@ use crate::chips::memory::MemoryAccessCols;
 use crate::chips::program::InstructionCols;
 use crate::columns::impl_columns;
 
-pub use trace::{CpuOutputs, CpuTraceError, HintEvent};
+pub use trace::{CpuOutputs, CpuTraceError, HintEvent, SyscallEvent};
 
 /// Index of `start_pc` in the CPU's public values.
 pub const PV_START_PC: usize = 0;
@@ -86,30 +87,10 @@ pub struct CpuCols<T> {
     pub lt: T,
     /// The branch is taken.
     pub taken: T,
-    /// Syscall HALT.
+    /// The ECALL is HALT (from the syscall chip).
     pub is_halt: T,
-    /// Syscall WRITE.
-    pub is_write: T,
-    /// Syscall HINT_LEN.
+    /// The ECALL is HINT_LEN, which writes `a0` (from the syscall chip).
     pub is_hint_len: T,
-    /// Syscall HINT_READ.
-    pub is_hint_read: T,
-    /// Syscall COMMIT.
-    pub is_commit: T,
-    /// `a1` in a syscall.
-    pub a1: [T; 4],
-    /// `a2` in a syscall.
-    pub a2: [T; 4],
-    /// Read of `a1` (slot 2).
-    pub a1_access: MemoryAccessCols<T>,
-    /// Read of `a2` (slot 2).
-    pub a2_access: MemoryAccessCols<T>,
-    /// HINT_READ of zero bytes.
-    pub len_zero: T,
-    /// Inverse of the byte sum of a non-zero length.
-    pub len_inv: T,
-    /// HINT_READ pointer: `c[0] = 4·ptr_q`.
-    pub ptr_q: T,
 }
 impl_columns!(CpuCols, NUM_CPU_COLS);
 

@@ -55,11 +55,15 @@ pub struct HintEvent {
     pub writes: Vec<MemoryAccess>,
 }
 
+pub use crate::chips::syscall::SyscallRow as SyscallEvent;
+
 /// What the CPU trace hands to the other chips.
 #[derive(Clone, Debug, Default)]
 pub struct CpuOutputs {
     /// ALU requests, in cycle order.
     pub alu: Vec<AluEvent>,
+    /// ECALLs.
+    pub syscalls: Vec<SyscallEvent>,
     /// HINT_READ writes.
     pub hints: Vec<HintEvent>,
     /// The pc of every cycle, for the program table's multiplicities.
@@ -215,7 +219,7 @@ impl super::CpuChip {
             }
 
             if op == Opcode::Ecall {
-                Self::fill_ecall(cols, clk, b, c, &mut accesses, &mut out, bytes)?;
+                Self::fill_ecall(cols, clk, b, c, &mut accesses, &mut out)?;
             }
 
             // The rd write: by the instruction, or by HINT_LEN.
@@ -246,30 +250,17 @@ impl super::CpuChip {
         a0: u32,
         accesses: &mut Accesses<'_>,
         out: &mut CpuOutputs,
-        bytes: &mut ByteCounts,
     ) -> Result<(), CpuTraceError> {
         let a1 = accesses.take(Some(syscall::REG_A1 as u32), 4 * clk + 2)?;
         let a2 = accesses.take(Some(syscall::REG_A2 as u32), 4 * clk + 2)?;
-        cols.a1 = bytes_of(a1.value);
-        cols.a2 = bytes_of(a2.value);
-        fill(&mut cols.a1_access, &a1, bytes);
-        fill(&mut cols.a2_access, &a2, bytes);
+        out.syscalls.push(SyscallEvent { clk, id, a0, a1, a2 });
         match id {
             syscall::HALT => cols.is_halt = F::ONE,
-            syscall::WRITE => cols.is_write = F::ONE,
             syscall::HINT_LEN => cols.is_hint_len = F::ONE,
-            syscall::COMMIT => cols.is_commit = F::ONE,
+            syscall::WRITE | syscall::COMMIT => {}
             syscall::HINT_READ => {
-                cols.is_hint_read = F::ONE;
                 let (ptr, len) = (a0, a1.value);
-                if len == 0 {
-                    cols.len_zero = F::ONE;
-                } else {
-                    let sum: u32 = len.to_le_bytes().iter().map(|&x| u32::from(x)).sum();
-                    cols.len_inv = F::from_u32(sum).inverse();
-                    cols.ptr_q = F::from_u32((ptr & 0xff) >> 2);
-                    bytes.range(((ptr & 0xff) >> 2) as u8, ((ptr >> 24) + 0x88) as u8);
-                    bytes.range(((len >> 24) * 4) as u8, 0);
+                if len != 0 {
                     let words = len.div_ceil(4) as usize;
                     let writes = (0..words)
                         .map(|k| accesses.take(Some(ptr + 4 * k as u32), 4 * clk + 2))
