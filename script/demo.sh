@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Cairn's main job, end to end, on the toy-rollup guest:
-#   set-up → build the guest → write its inputs → execute it.
+#   set-up → build the guest → write its inputs → execute it → prove it → verify the proof.
 # Each stage Cairn gains (prove, wrap, deploy, verify on-chain) is added here as it lands.
 set -euo pipefail
 
@@ -25,3 +25,10 @@ step "write the rollup's inputs (pre-state and a batch of transfers)"
 
 step "cairn execute"
 "$CAIRN" execute "$ELF" --input "$OUT/state.bin" --input "$OUT/batch.bin"
+
+step "cairn prove (outer configuration: what the SNARK wrapper verifies)"
+"$CAIRN" prove "$ELF" --input "$OUT/state.bin" --input "$OUT/batch.bin" \
+  --config outer --profile production -o "$OUT/proof.bin" --vk-out "$OUT/vk.bin"
+
+step "cairn verify"
+"$CAIRN" verify "$OUT/proof.bin" --vk "$OUT/vk.bin"
