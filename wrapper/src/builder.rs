@@ -1,0 +1,113 @@
+//! The circuit-builder trait every verifier gadget is written against.
+//!
+//! A builder holds variables in the BN254 scalar field and offers the few operations the STARK
+//! verifier needs. Backends: [`crate::native::NativeBuilder`] computes plain values (and records
+//! the first violated assertion), [`crate::r1cs::R1csBuilder`] emits R1CS constraints for
+//! Groth16; a PLONK backend implements the same trait. Builders never return errors from each
+//! operation: a backend remembers its first failure and reports it when finished, which keeps the
+//! gadgets readable.
+
+use ark_bn254::Fr;
+use ark_ff::{BigInteger, PrimeField};
+
+/// Which part of the verifier constraints belong to, for the constraint-count breakdown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Section {
+    /// Poseidon2 permutations (Merkle paths, transcript).
+    Hashing,
+    /// Emulated BabyBear and BabyBear⁴ arithmetic.
+    FieldArithmetic,
+    /// FRI folding and query consistency.
+    Fri,
+    /// Evaluating the AIR constraints and LogUp sums.
+    AirEvaluation,
+    /// SHA-256 of the public input.
+    Sha256,
+    /// Everything else.
+    Other,
+}
+
+impl Section {
+    /// All sections, in report order.
+    pub const ALL: [Self; 6] =
+        [Self::Hashing, Self::FieldArithmetic, Self::Fri, Self::AirEvaluation, Self::Sha256, Self::Other];
+}
+
+/// A circuit over the BN254 scalar field.
+pub trait CircuitBuilder {
+    /// A variable: a BN254 scalar.
+    type Var: Clone + core::fmt::Debug;
+
+    /// A constant.
+    fn constant(&mut self, value: Fr) -> Self::Var;
+    /// A private witness; `value` is `None` when only the circuit's shape is built (key
+    /// generation).
+    fn witness(&mut self, value: Option<Fr>) -> Self::Var;
+    /// The public input (the verifier circuit has exactly one).
+    fn public_input(&mut self, value: Option<Fr>) -> Self::Var;
+    /// The value of `v`, when values are known.
+    fn value(&self, v: &Self::Var) -> Option<Fr>;
+
+    /// `a + b`.
+    fn add(&mut self, a: &Self::Var, b: &Self::Var) -> Self::Var;
+    /// `a − b`.
+    fn sub(&mut self, a: &Self::Var, b: &Self::Var) -> Self::Var;
+    /// `a · b`.
+    fn mul(&mut self, a: &Self::Var, b: &Self::Var) -> Self::Var;
+    /// `c · a` for a constant `c`.
+    fn scale(&mut self, a: &Self::Var, c: Fr) -> Self::Var;
+    /// `a + c` for a constant `c`.
+    fn add_const(&mut self, a: &Self::Var, c: Fr) -> Self::Var;
+
+    /// Constrains `a = b`.
+    fn assert_eq(&mut self, a: &Self::Var, b: &Self::Var);
+    /// Constrains `a` to `bits` bits and returns them, least significant first, each boolean.
+    fn to_bits(&mut self, a: &Self::Var, bits: usize) -> Vec<Self::Var>;
+    /// Constrains `a < 2^bits`. Backends with lookups override this.
+    fn range_check(&mut self, a: &Self::Var, bits: usize) {
+        self.to_bits(a, bits);
+    }
+
+    /// Starts attributing constraints to `section`; returns the previous section.
+    fn set_section(&mut self, section: Section) -> Section;
+
+    /// `a` if `cond` (boolean) else `b`.
+    fn select(&mut self, cond: &Self::Var, a: &Self::Var, b: &Self::Var) -> Self::Var {
+        let diff = self.sub(a, b);
+        let picked = self.mul(cond, &diff);
+        self.add(b, &picked)
+    }
+
+    /// Constrains `a = 0`.
+    fn assert_zero(&mut self, a: &Self::Var) {
+        let zero = self.constant(Fr::from(0u64));
+        self.assert_eq(a, &zero);
+    }
+
+    /// Constrains `a` to be 0 or 1.
+    fn assert_bool(&mut self, a: &Self::Var) {
+        let one_minus = {
+            let neg = self.scale(a, -Fr::from(1u64));
+            self.add_const(&neg, Fr::from(1u64))
+        };
+        let product = self.mul(a, &one_minus);
+        self.assert_zero(&product);
+    }
+
+    /// A witness computed from known values by `f`, or unknown in shape-only mode.
+    fn hint(&mut self, inputs: &[Self::Var], f: impl FnOnce(&[Fr]) -> Fr) -> Self::Var {
+        let values: Option<Vec<Fr>> = inputs.iter().map(|v| self.value(v)).collect();
+        let value = values.map(|v| f(&v));
+        self.witness(value)
+    }
+}
+
+/// A field element as a non-negative integer (its canonical representative).
+pub fn to_biguint(x: Fr) -> num_bigint::BigUint {
+    num_bigint::BigUint::from_bytes_le(&x.into_bigint().to_bytes_le())
+}
+
+/// The field element of a non-negative integer below the modulus.
+pub fn from_biguint(x: &num_bigint::BigUint) -> Fr {
+    Fr::from_le_bytes_mod_order(&x.to_bytes_le())
+}

@@ -1,0 +1,218 @@
+//! BabyBear and BabyBear⁴ emulated in BN254.
+//!
+//! A [`Felt`] is a BN254 variable holding a non-negative integer below `2^bound` that stands for
+//! its residue mod `p = 2^31 − 2^27 + 1`. Additions and multiplications only grow the bound (lazy
+//! reduction); [`reduce`] brings a value back to its canonical residue with a witnessed quotient
+//! (`x = q·p + r`, `q` range-checked, `r < p` proven from its bits). Bounds stay below
+//! [`MAX_BOUND`] bits, so no integer identity ever wraps around the BN254 modulus.
+//!
+//! [`Ext`] is BabyBear⁴ = BabyBear[X]/(X⁴ − 11), as in Plonky3's `BinomialExtensionField`.
+
+use ark_bn254::Fr;
+use num_bigint::BigUint;
+
+use crate::builder::{from_biguint, to_biguint, CircuitBuilder};
+
+/// The BabyBear modulus.
+pub const P: u64 = (1 << 31) - (1 << 27) + 1;
+/// `X⁴ = W` in the quartic extension.
+pub const W: u64 = 11;
+/// Largest bound (bits) a lazily reduced value may reach; BN254's modulus has 254 bits.
+pub const MAX_BOUND: u32 = 240;
+
+/// An emulated BabyBear element.
+#[derive(Clone, Debug)]
+pub struct Felt<V> {
+    /// The integer representative.
+    pub v: V,
+    /// `v < 2^bound`.
+    pub bound: u32,
+}
+
+/// An emulated BabyBear⁴ element: coefficients of `1, X, X², X³`.
+pub type Ext<V> = [Felt<V>; 4];
+
+fn bits_of(x: &BigUint) -> u32 {
+    x.bits() as u32
+}
+
+/// A constant (reduced mod p).
+pub fn constant<B: CircuitBuilder>(b: &mut B, c: u64) -> Felt<B::Var> {
+    let c = c % P;
+    Felt { v: b.constant(Fr::from(c)), bound: bits_of(&BigUint::from(c)).max(1) }
+}
+
+/// Constrains `x` (31 bits known to be checked by `bits`) to be below `p`: with `x < 2^31`,
+/// `x ≥ p` exactly when bits 27..31 are all set and bits 0..27 are not all zero.
+fn assert_below_p<B: CircuitBuilder>(b: &mut B, bits: &[B::Var]) {
+    let top = b.mul(&bits[27], &bits[28]);
+    let top = b.mul(&top, &bits[29]);
+    let top = b.mul(&top, &bits[30]);
+    let mut low = b.constant(Fr::from(0u64));
+    for (i, bit) in bits.iter().take(27).enumerate() {
+        let term = b.scale(bit, Fr::from(1u64 << i));
+        low = b.add(&low, &term);
+    }
+    let product = b.mul(&top, &low);
+    b.assert_zero(&product);
+}
+
+/// A canonical BabyBear witness (range-checked below `p`).
+pub fn witness<B: CircuitBuilder>(b: &mut B, value: Option<u32>) -> Felt<B::Var> {
+    let v = b.witness(value.map(|x| Fr::from(u64::from(x))));
+    assert_canonical(b, &v);
+    Felt { v, bound: 31 }
+}
+
+/// Constrains `v < p`.
+pub fn assert_canonical<B: CircuitBuilder>(b: &mut B, v: &B::Var) {
+    let bits = b.to_bits(v, 31);
+    assert_below_p(b, &bits);
+}
+
+/// `a + b`.
+pub fn add<B: CircuitBuilder>(b: &mut B, x: &Felt<B::Var>, y: &Felt<B::Var>) -> Felt<B::Var> {
+    let (x, y) = fit(b, x, y, x.bound.max(y.bound) + 1);
+    Felt { v: b.add(&x.v, &y.v), bound: x.bound.max(y.bound) + 1 }
+}
+
+/// `a − b`, computed as `a + (k·p − b)` with `k·p ≥ 2^bound(b)` so that it stays non-negative.
+pub fn sub<B: CircuitBuilder>(b: &mut B, x: &Felt<B::Var>, y: &Felt<B::Var>) -> Felt<B::Var> {
+    let offset = k_times_p(y.bound);
+    let bound = x.bound.max(bits_of(&offset)) + 1;
+    let (x, y) = fit(b, x, y, bound);
+    let offset_bits = bits_of(&k_times_p(y.bound));
+    let shifted = b.add_const(&x.v, from_biguint(&k_times_p(y.bound)));
+    Felt { v: b.sub(&shifted, &y.v), bound: x.bound.max(offset_bits) + 1 }
+}
+
+/// The least multiple of `p` that is at least `2^bound`.
+fn k_times_p(bound: u32) -> BigUint {
+    let p = BigUint::from(P);
+    let two_pow = BigUint::from(1u8) << bound;
+    (&two_pow + &p - 1u8) / &p * p
+}
+
+/// `a · b`.
+pub fn mul<B: CircuitBuilder>(b: &mut B, x: &Felt<B::Var>, y: &Felt<B::Var>) -> Felt<B::Var> {
+    let (x, y) = if x.bound + y.bound > MAX_BOUND { (reduce(b, x), reduce(b, y)) } else { (x.clone(), y.clone()) };
+    Felt { v: b.mul(&x.v, &y.v), bound: x.bound + y.bound }
+}
+
+/// `c · a` for a small constant.
+pub fn scale<B: CircuitBuilder>(b: &mut B, x: &Felt<B::Var>, c: u64) -> Felt<B::Var> {
+    let c = c % P;
+    let c_bits = bits_of(&BigUint::from(c)).max(1);
+    let x = if x.bound + c_bits > MAX_BOUND { reduce(b, x) } else { x.clone() };
+    Felt { v: b.scale(&x.v, Fr::from(c)), bound: x.bound + c_bits }
+}
+
+/// Reduces operands that would overflow `bound` bits.
+fn fit<B: CircuitBuilder>(b: &mut B, x: &Felt<B::Var>, y: &Felt<B::Var>, bound: u32) -> (Felt<B::Var>, Felt<B::Var>) {
+    if bound > MAX_BOUND {
+        (reduce(b, x), reduce(b, y))
+    } else {
+        (x.clone(), y.clone())
+    }
+}
+
+/// The canonical residue of `x`: witnesses `q`, `r` with `x = q·p + r`, `q < 2^(bound − 30)`,
+/// `r < p`.
+pub fn reduce<B: CircuitBuilder>(b: &mut B, x: &Felt<B::Var>) -> Felt<B::Var> {
+    let value = b.value(&x.v).map(to_biguint);
+    let p = BigUint::from(P);
+    let q = b.witness(value.as_ref().map(|v| from_biguint(&(v / &p))));
+    let r = b.witness(value.as_ref().map(|v| from_biguint(&(v % &p))));
+    b.range_check(&q, x.bound.saturating_sub(30).max(1) as usize);
+    assert_canonical(b, &r);
+    let qp = b.scale(&q, Fr::from(P));
+    let recomposed = b.add(&qp, &r);
+    b.assert_eq(&recomposed, &x.v);
+    Felt { v: r, bound: 31 }
+}
+
+/// Constrains `x ≡ y (mod p)`: `x − y` (made non-negative) is `q·p` for a range-checked `q`.
+pub fn assert_eq<B: CircuitBuilder>(b: &mut B, x: &Felt<B::Var>, y: &Felt<B::Var>) {
+    let d = sub(b, x, y);
+    let value = b.value(&d.v).map(to_biguint);
+    let p = BigUint::from(P);
+    let q = b.witness(value.as_ref().map(|v| from_biguint(&(v / &p))));
+    b.range_check(&q, d.bound.saturating_sub(30).max(1) as usize);
+    let qp = b.scale(&q, Fr::from(P));
+    b.assert_eq(&qp, &d.v);
+}
+
+/// The canonical value of `x`, when known.
+pub fn value<B: CircuitBuilder>(b: &B, x: &Felt<B::Var>) -> Option<u32> {
+    let v = to_biguint(b.value(&x.v)?) % BigUint::from(P);
+    u32::try_from(v).ok()
+}
+
+/// An extension constant.
+pub fn ext_constant<B: CircuitBuilder>(b: &mut B, c: [u64; 4]) -> Ext<B::Var> {
+    c.map(|x| constant(b, x))
+}
+
+/// A base element as an extension element.
+pub fn ext_from_base<B: CircuitBuilder>(b: &mut B, x: &Felt<B::Var>) -> Ext<B::Var> {
+    [x.clone(), constant(b, 0), constant(b, 0), constant(b, 0)]
+}
+
+/// Canonical extension witness.
+pub fn ext_witness<B: CircuitBuilder>(b: &mut B, value: Option<[u32; 4]>) -> Ext<B::Var> {
+    core::array::from_fn(|i| witness(b, value.map(|v| v[i])))
+}
+
+/// `x + y`.
+pub fn ext_add<B: CircuitBuilder>(b: &mut B, x: &Ext<B::Var>, y: &Ext<B::Var>) -> Ext<B::Var> {
+    core::array::from_fn(|i| add(b, &x[i], &y[i]))
+}
+
+/// `x − y`.
+pub fn ext_sub<B: CircuitBuilder>(b: &mut B, x: &Ext<B::Var>, y: &Ext<B::Var>) -> Ext<B::Var> {
+    core::array::from_fn(|i| sub(b, &x[i], &y[i]))
+}
+
+/// `x · y` (schoolbook, reducing `X⁴ = 11`), lazily.
+pub fn ext_mul<B: CircuitBuilder>(b: &mut B, x: &Ext<B::Var>, y: &Ext<B::Var>) -> Ext<B::Var> {
+    let needs = x.iter().chain(y).map(|f| f.bound).max().unwrap_or(0);
+    let (x, y): (Ext<B::Var>, Ext<B::Var>) = if 2 * needs + 8 > MAX_BOUND {
+        (ext_reduce(b, x), ext_reduce(b, y))
+    } else {
+        (x.clone(), y.clone())
+    };
+    let mut out: [Option<Felt<B::Var>>; 4] = Default::default();
+    for i in 0..4 {
+        for j in 0..4 {
+            let product = mul(b, &x[i], &y[j]);
+            let (k, term) = if i + j < 4 { (i + j, product) } else { (i + j - 4, scale(b, &product, W)) };
+            out[k] = Some(match out[k].take() {
+                Some(acc) => add(b, &acc, &term),
+                None => term,
+            });
+        }
+    }
+    out.map(|f| f.unwrap_or_else(|| constant(b, 0)))
+}
+
+/// `x · c` for a base element `c`.
+pub fn ext_mul_base<B: CircuitBuilder>(b: &mut B, x: &Ext<B::Var>, c: &Felt<B::Var>) -> Ext<B::Var> {
+    core::array::from_fn(|i| mul(b, &x[i], c))
+}
+
+/// Reduces every coefficient.
+pub fn ext_reduce<B: CircuitBuilder>(b: &mut B, x: &Ext<B::Var>) -> Ext<B::Var> {
+    core::array::from_fn(|i| if x[i].bound <= 31 { x[i].clone() } else { reduce(b, &x[i]) })
+}
+
+/// Constrains `x = y`.
+pub fn ext_assert_eq<B: CircuitBuilder>(b: &mut B, x: &Ext<B::Var>, y: &Ext<B::Var>) {
+    for i in 0..4 {
+        assert_eq(b, &x[i], &y[i]);
+    }
+}
+
+/// The canonical value of `x`, when known.
+pub fn ext_value<B: CircuitBuilder>(b: &B, x: &Ext<B::Var>) -> Option<[u32; 4]> {
+    Some([value(b, &x[0])?, value(b, &x[1])?, value(b, &x[2])?, value(b, &x[3])?])
+}

@@ -1,0 +1,15 @@
+//! The outer STARK's verifier as a BN254 circuit.
+//!
+//! Every gadget is written once against [`CircuitBuilder`]; backends turn it into plain values
+//! ([`NativeBuilder`]), R1CS constraints for Groth16 ([`R1csBuilder`]), or PLONK gates.
+//! [`field`] emulates BabyBear and its degree-4 extension in BN254 with range-checked values and
+//! lazy reduction.
+
+pub mod builder;
+pub mod field;
+pub mod native;
+pub mod r1cs;
+
+pub use builder::{CircuitBuilder, Section};
+pub use native::{NativeBuilder, NativeFailure};
+pub use r1cs::R1csBuilder;
