@@ -61,3 +61,50 @@ fn a_nonzero_exit_code_cannot_be_proven() {
     let err = client.prove(&pk, &Inputs::new()).err().expect("proving must fail");
     assert!(matches!(err, SdkError::Trace(cairn_machine::TraceError::NonZeroExit(101))), "{err}");
 }
+
+/// The example guests' inputs, as their host-side tests write them.
+fn example_inputs(name: &str) -> Inputs {
+    let mut inputs = Inputs::new();
+    match name {
+        "fibonacci" => {
+            inputs.write(&25u32).unwrap();
+        }
+        "sha256" => {
+            inputs.write_slice(&(0..300u32).map(|i| i as u8).collect::<Vec<_>>());
+        }
+        "json" => {
+            inputs.write(&r#"{"user": {"name": "ada", "tags": ["x", "y"]}}"#.to_string()).unwrap();
+            inputs.write(&"user.tags.1".to_string()).unwrap();
+        }
+        "rollup" => {
+            #[derive(serde::Serialize)]
+            struct Transfer {
+                from: [u8; 20],
+                to: [u8; 20],
+                amount: u64,
+            }
+            let state: std::collections::BTreeMap<[u8; 20], u64> = [([1; 20], 50), ([2; 20], 7)].into();
+            inputs.write(&state).unwrap();
+            inputs.write(&vec![Transfer { from: [1; 20], to: [9; 20], amount: 20 }]).unwrap();
+        }
+        other => panic!("no inputs for {other}"),
+    }
+    inputs
+}
+
+#[test]
+fn every_example_guest_proves_and_verifies_in_both_configs() {
+    for name in ["fibonacci", "sha256", "json", "rollup"] {
+        let elf = elf(name);
+        let inputs = example_inputs(name);
+        let expected = ProverClient::new().execute(&elf, &inputs).unwrap();
+        assert_eq!(expected.exit_code, 0, "{name} must exit with 0");
+        for config in [ConfigId::Inner, ConfigId::Outer] {
+            let client = client(config);
+            let (pk, vk) = client.setup(&elf).unwrap();
+            let proof = client.prove(&pk, &inputs).unwrap_or_else(|e| panic!("{name} {config:?}: {e}"));
+            assert_eq!(proof.public_values, expected.public_values.as_slice(), "{name}");
+            client.verify(&proof, &vk).unwrap_or_else(|e| panic!("{name} {config:?}: {e}"));
+        }
+    }
+}
