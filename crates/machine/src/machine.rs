@@ -7,6 +7,7 @@ use p3_air::{Air, BaseAir};
 use p3_field::Field;
 use p3_lookup::InteractionBuilder;
 use p3_matrix::dense::RowMajorMatrix;
+use p3_maybe_rayon::prelude::*;
 
 use crate::chips::add_sub::AddSubChip;
 use crate::chips::bitwise::BitwiseChip;
@@ -232,7 +233,7 @@ impl Machine {
 
     /// Traces of every chip for an execution that halted with `claim.exit_code` and committed
     /// `claim.digest`.
-    pub fn generate_witness<F: Field>(
+    pub fn generate_witness<F: Field + Send + Sync>(
         &self,
         record: &ExecutionRecord,
         claim: &Claim,
@@ -255,18 +256,37 @@ impl Machine {
             by_chip.entry(alu_chip(event.op)).or_default().push(*event);
         }
         let events = |name: &str| by_chip.get(name).map_or(&[][..], Vec::as_slice);
-        let add_sub = AddSubChip::generate_trace::<F>(events("add_sub"), &mut bytes);
-        let bitwise = BitwiseChip::generate_trace::<F>(events("bitwise"), &mut bytes);
-        let lt = LtChip::generate_trace::<F>(events("lt"), &mut bytes);
-        let shift = ShiftChip::generate_trace::<F>(events("shift"), &mut bytes);
-        let mul = MulChip::generate_trace::<F>(events("mul"), &mut bytes);
-        let div_rem = DivRemChip::generate_trace::<F>(events("div_rem"), &mut bytes);
-
+        // The chips that consume the CPU's events are independent: generate them in parallel,
+        // each counting its own byte lookups.
+        type Job<'a, F> = Box<dyn FnOnce(&mut ByteCounts) -> RowMajorMatrix<F> + Send + 'a>;
         let (zeros, finals) = memory_boundary(image.words(), record);
-        let memory_zero = MemoryZeroChip::generate_trace::<F>(&zeros);
-        let memory_final = MemoryFinalChip::generate_trace::<F>(&finals, &mut bytes);
-        let hint = HintChip::generate_trace::<F>(&outputs.hints, &mut bytes);
-        let syscall = SyscallChip::generate_trace::<F>(&outputs.syscalls, &mut bytes);
+        let jobs: Vec<Job<'_, F>> = vec![
+            Box::new(|b| AddSubChip::generate_trace(events("add_sub"), b)),
+            Box::new(|b| BitwiseChip::generate_trace(events("bitwise"), b)),
+            Box::new(|b| LtChip::generate_trace(events("lt"), b)),
+            Box::new(|b| ShiftChip::generate_trace(events("shift"), b)),
+            Box::new(|b| MulChip::generate_trace(events("mul"), b)),
+            Box::new(|b| DivRemChip::generate_trace(events("div_rem"), b)),
+            Box::new(|_| MemoryZeroChip::generate_trace(&zeros)),
+            Box::new(|b| MemoryFinalChip::generate_trace(&finals, b)),
+            Box::new(|b| HintChip::generate_trace(&outputs.hints, b)),
+            Box::new(|b| SyscallChip::generate_trace(&outputs.syscalls, b)),
+        ];
+        let results: Vec<(RowMajorMatrix<F>, ByteCounts)> = jobs
+            .into_par_iter()
+            .map(|job| {
+                let mut counts = ByteCounts::default();
+                let trace = job(&mut counts);
+                (trace, counts)
+            })
+            .collect();
+        let mut chip_traces = Vec::with_capacity(results.len());
+        for (trace, counts) in results {
+            bytes.merge(&counts);
+            chip_traces.push(trace);
+        }
+        let [add_sub, bitwise, lt, shift, mul, div_rem, memory_zero, memory_final, hint, syscall]: [RowMajorMatrix<F>; 10] =
+            chip_traces.try_into().unwrap_or_else(|_| unreachable!("ten jobs give ten traces"));
         let traces = vec![
             program.generate_trace::<F>(outputs.pcs.iter().copied()),
             cpu,
