@@ -44,7 +44,7 @@ pub fn constant<B: CircuitBuilder>(b: &mut B, c: u64) -> Felt<B::Var> {
 
 /// Constrains `x` (31 bits known to be checked by `bits`) to be below `p`: with `x < 2^31`,
 /// `x ≥ p` exactly when bits 27..31 are all set and bits 0..27 are not all zero.
-fn assert_below_p<B: CircuitBuilder>(b: &mut B, bits: &[B::Var]) {
+pub fn assert_below_p<B: CircuitBuilder>(b: &mut B, bits: &[B::Var]) {
     let top = b.mul(&bits[27], &bits[28]);
     let top = b.mul(&top, &bits[29]);
     let top = b.mul(&top, &bits[30]);

@@ -6,9 +6,12 @@
 //! lazy reduction.
 
 pub mod builder;
+pub mod challenger;
 pub mod field;
 pub mod native;
+pub mod poseidon2;
 pub mod r1cs;
+pub mod sponge;
 
 pub use builder::{CircuitBuilder, Section};
 pub use native::{NativeBuilder, NativeFailure};

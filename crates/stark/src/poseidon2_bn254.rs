@@ -141,15 +141,22 @@ fn grain_constants(n: usize, p: [u64; 4], t: usize, r_f: usize, r_p: usize) -> R
     }
 }
 
-fn build() -> Poseidon2Bn254<WIDTH> {
+/// The round constants in Plonky3's layout: `(initial, internal, terminal)`, i.e. R_F/2 rows of
+/// `WIDTH` for the first full rounds, R_P scalars (added to `state[0]`) for the partial rounds,
+/// and R_F/2 rows for the last full rounds. A circuit replaying the permutation needs them raw.
+pub fn round_constants() -> (Vec<[Bn254; WIDTH]>, Vec<Bn254>, Vec<[Bn254; WIDTH]>) {
     let raw = grain_constants(254, BN254_P, WIDTH, ROUNDS_F, ROUNDS_P);
     let row = |r: &Vec<[u64; 4]>| -> [Bn254; WIDTH] { std::array::from_fn(|i| Bn254::new(r[i])) };
-    let external = ExternalLayerConstants::new(
+    (
         raw.initial.iter().map(row).collect(),
+        raw.internal.iter().map(|l| Bn254::new(*l)).collect(),
         raw.terminal.iter().map(row).collect(),
-    );
-    let internal = raw.internal.iter().map(|l| Bn254::new(*l)).collect();
-    Poseidon2Bn254::<WIDTH>::new(external, internal)
+    )
+}
+
+fn build() -> Poseidon2Bn254<WIDTH> {
+    let (initial, internal, terminal) = round_constants();
+    Poseidon2Bn254::<WIDTH>::new(ExternalLayerConstants::new(initial, terminal), internal)
 }
 
 /// The outer permutation: Poseidon2-BN254, t = 3, x^5, R_F = 8, R_P = 56, HorizenLabs RC3
