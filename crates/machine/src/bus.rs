@@ -134,7 +134,7 @@ pub fn alu_receive<AB: InteractionBuilder, V: Into<AB::Expr> + Clone>(
     c: &[V; 4],
     count: impl Into<AB::Expr>,
 ) {
-    builder.push_interaction(ALU, alu_message::<AB, V>(op, a, b, c), Count::bounded(-count.into(), 1));
+    alu_send(builder, op, a, b, c, -count.into());
 }
 
 /// `Σ bytes[i] · 256^i`: a word's value as a field element (callers ensure it cannot wrap).
