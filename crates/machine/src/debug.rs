@@ -48,35 +48,49 @@ where
     F: PrimeField32,
     A: for<'a> Air<DebugBuilder<'a, F>>,
 {
-    let height = main.height();
     let mut interactions = Vec::new();
-    let empty: Vec<F> = Vec::new();
-    for row in 0..height {
-        let next = (row + 1) % height;
-        let row_of = |m: &'_ RowMajorMatrix<F>, r: usize| -> Vec<F> { m.row_slice(r).map(|s| s.to_vec()).unwrap_or_default() };
-        let (local, local_next) = (row_of(main, row), row_of(main, next));
-        let (prep, prep_next) = match preprocessed {
-            Some(p) => (row_of(p, row), row_of(p, next)),
-            None => (empty.clone(), empty.clone()),
-        };
-        let prep_window = RowWindow::from_two_rows(&prep, &prep_next);
-        let mut builder = DebugBuilder {
-            main: RowWindow::from_two_rows(&local, &local_next),
-            preprocessed: prep_window,
-            public_values,
-            row,
-            height,
-            constraint: 0,
-            failure: None,
-            interactions: Vec::new(),
-        };
-        air.eval(&mut builder);
-        if let Some(constraint) = builder.failure {
-            return Err(ConstraintFailure { row, constraint });
-        }
-        interactions.extend(builder.interactions);
+    for row in 0..main.height() {
+        interactions.extend(check_row(air, main, preprocessed, public_values, row)?);
     }
     Ok(interactions)
+}
+
+/// Evaluates `air` on row `row` of `main` (its next row wraps around); returns the row's
+/// interactions when its constraints hold.
+pub fn check_row<F, A>(
+    air: &A,
+    main: &RowMajorMatrix<F>,
+    preprocessed: Option<&RowMajorMatrix<F>>,
+    public_values: &[F],
+    row: usize,
+) -> Result<Interactions, ConstraintFailure>
+where
+    F: PrimeField32,
+    A: for<'a> Air<DebugBuilder<'a, F>>,
+{
+    let height = main.height();
+    let next = (row + 1) % height;
+    let row_of = |m: &'_ RowMajorMatrix<F>, r: usize| -> Vec<F> { m.row_slice(r).map(|s| s.to_vec()).unwrap_or_default() };
+    let (local, local_next) = (row_of(main, row), row_of(main, next));
+    let (prep, prep_next) = match preprocessed {
+        Some(p) => (row_of(p, row), row_of(p, next)),
+        None => (Vec::new(), Vec::new()),
+    };
+    let mut builder = DebugBuilder {
+        main: RowWindow::from_two_rows(&local, &local_next),
+        preprocessed: RowWindow::from_two_rows(&prep, &prep_next),
+        public_values,
+        row,
+        height,
+        constraint: 0,
+        failure: None,
+        interactions: Vec::new(),
+    };
+    air.eval(&mut builder);
+    match builder.failure {
+        Some(constraint) => Err(ConstraintFailure { row, constraint }),
+        None => Ok(builder.interactions),
+    }
 }
 
 /// Sums interactions per bus and message over the buses `buses` accepts; every net
@@ -131,7 +145,7 @@ impl<'a, F: PrimeField32> AirBuilder for DebugBuilder<'a, F> {
     type PeriodicVar = F;
 
     fn main(&self) -> Self::MainWindow {
-        self.main.clone()
+        self.main
     }
 
     fn preprocessed(&self) -> &Self::PreprocessedWindow {

@@ -33,12 +33,11 @@ use cairn_machine::chips::mul::MulCols;
 use cairn_machine::chips::program::ProgramCols;
 use cairn_machine::chips::shift::ShiftCols;
 use cairn_machine::chips::syscall::SyscallCols;
-use cairn_machine::debug::{check_buses, check_chip, ConstraintFailure, Interactions};
+use cairn_machine::debug::{self, check_buses, check_chip, ConstraintFailure, Interactions};
 use cairn_machine::{AluEvent, ByteCounts, CairnAir, Claim, Machine, CHIP_NAMES};
-use p3_air::{Air, AirBuilder, BaseAir, RowWindow};
+use p3_air::BaseAir;
 use p3_baby_bear::BabyBear;
-use p3_field::{PrimeCharacteristicRing, PrimeField32};
-use p3_lookup::{Count, InteractionBuilder};
+use p3_field::PrimeCharacteristicRing;
 use p3_matrix::dense::RowMajorMatrix;
 use p3_matrix::Matrix;
 
@@ -128,77 +127,6 @@ fn column_names(chip: &str, width: usize) -> Vec<String> {
     names
 }
 
-// ------------------------------------------------------------------------------------------
-// One row's constraints and interactions, with the semantics of `debug::check_chip` (whose
-// `DebugBuilder` this mirrors: it has no public constructor and `check_chip` evaluates all rows).
-
-struct RowBuilder<'a> {
-    main: RowWindow<'a, F>,
-    preprocessed: RowWindow<'a, F>,
-    public_values: &'a [F],
-    row: usize,
-    height: usize,
-    constraint: usize,
-    failure: Option<usize>,
-    interactions: Interactions,
-}
-
-impl<'a> AirBuilder for RowBuilder<'a> {
-    type F = F;
-    type Expr = F;
-    type Var = F;
-    type PreprocessedWindow = RowWindow<'a, F>;
-    type MainWindow = RowWindow<'a, F>;
-    type PublicVar = F;
-    type PeriodicVar = F;
-
-    fn main(&self) -> Self::MainWindow {
-        self.main
-    }
-    fn preprocessed(&self) -> &Self::PreprocessedWindow {
-        &self.preprocessed
-    }
-    fn is_first_row(&self) -> F {
-        F::from_bool(self.row == 0)
-    }
-    fn is_last_row(&self) -> F {
-        F::from_bool(self.row + 1 == self.height)
-    }
-    fn is_transition(&self) -> F {
-        F::from_bool(self.row + 1 != self.height)
-    }
-    fn assert_zero<I: Into<F>>(&mut self, x: I) {
-        if x.into() != F::ZERO && self.failure.is_none() {
-            self.failure = Some(self.constraint);
-        }
-        self.constraint += 1;
-    }
-    fn public_values(&self) -> &[F] {
-        self.public_values
-    }
-}
-
-impl InteractionBuilder for RowBuilder<'_> {
-    fn push_interaction<E: Into<F>>(
-        &mut self,
-        bus: &str,
-        fields: impl IntoIterator<Item = E>,
-        count: impl Into<Count<F>>,
-    ) {
-        let (count, _) = count.into().into_parts();
-        if count != F::ZERO {
-            let message = fields.into_iter().map(|f| f.into().as_canonical_u32()).collect();
-            let (v, p) = (i64::from(count.as_canonical_u32()), i64::from(F::ORDER_U32));
-            self.interactions.push((bus.to_owned(), message, if v > p / 2 { v - p } else { v }));
-        }
-    }
-    fn push_local_interaction(&mut self, tuples: impl IntoIterator<Item = (Vec<F>, Count<F>)>) {
-        for (fields, count) in tuples {
-            self.push_interaction("<local>", fields, count);
-        }
-    }
-}
-
 fn row_of(m: &RowMajorMatrix<F>, r: usize) -> &[F] {
     &m.values[r * m.width..(r + 1) * m.width]
 }
@@ -224,25 +152,9 @@ impl Subject {
     }
 
     fn eval_row(&self, row: usize) -> Result<Interactions, ConstraintFailure> {
-        let height = self.trace.height();
-        let next = (row + 1) % height;
-        let prep = |r| self.prep.as_ref().map_or(&[][..], |p| row_of(p, r));
-        let mut builder = RowBuilder {
-            main: RowWindow::from_two_rows(row_of(&self.trace, row), row_of(&self.trace, next)),
-            preprocessed: RowWindow::from_two_rows(prep(row), prep(next)),
-            public_values: &self.public,
-            row,
-            height,
-            constraint: 0,
-            failure: None,
-            interactions: Vec::new(),
-        };
-        self.air.eval(&mut builder);
-        match builder.failure {
-            Some(constraint) => Err(ConstraintFailure { row, constraint }),
-            None => Ok(builder.interactions),
-        }
+        debug::check_row(&self.air, &self.trace, self.prep.as_ref(), &self.public, row)
     }
+
 
     fn reads_next_row(&self) -> bool {
         !<_ as BaseAir<F>>::main_next_row_columns(&self.air).is_empty()
