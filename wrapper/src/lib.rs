@@ -8,9 +8,11 @@
 pub mod builder;
 pub mod challenger;
 pub mod field;
+pub mod identity;
 pub mod native;
 pub mod poseidon2;
 pub mod r1cs;
+pub mod sha256;
 pub mod sponge;
 
 pub use builder::{CircuitBuilder, Section};
