@@ -175,7 +175,7 @@ pub(crate) fn verify(args: &VerifyArgs, json: bool) -> Result<()> {
         (None, Some(path)) => {
             let elf = std::fs::read(path).with_context(|| format!("cannot read ELF {}", path.display()))?;
             let client = ProverClient::new().with_config(header.config).with_profile(profile);
-            client.setup(&elf).context("deriving the verifying key")?.1
+            client.verifying_key(&elf).context("deriving the verifying key")?
         }
         (None, None) => bail!("give the verifying key with --vk FILE or the program with --elf FILE"),
     };
@@ -189,15 +189,17 @@ pub(crate) fn verify(args: &VerifyArgs, json: bool) -> Result<()> {
         );
     }
     let start = Instant::now();
-    ProverClient::new().verify(&proof, &vk).context("verification failed")?;
+    let prepared = vk.prepare().context("preparing the verifying key")?;
+    let prepare_ms = start.elapsed().as_secs_f64() * 1e3;
+    ProverClient::new().verify_prepared(&proof, &prepared).context("verification failed")?;
     let ms = start.elapsed().as_secs_f64() * 1e3;
     let vkey = format!("0x{}", hex::encode(proof.program_vkey));
     let public_values = format!("0x{}", hex::encode(&proof.public_values));
     if json {
-        let summary = serde_json::json!({ "valid": true, "program_vkey": vkey, "public_values": public_values, "verify_ms": ms });
+        let summary = serde_json::json!({ "valid": true, "program_vkey": vkey, "public_values": public_values, "verify_ms": ms, "prepare_ms": prepare_ms });
         println!("{summary}");
     } else {
-        println!("proof is valid ({ms:.1} ms)");
+        println!("proof is valid ({ms:.1} ms, of which {prepare_ms:.1} ms preparing the key)");
         println!("program vkey:  {vkey}");
         println!("public values: {public_values}");
     }

@@ -1,10 +1,12 @@
 //! The entry point for running (and, with the prover, proving) guest programs.
 
+use std::sync::Arc;
+
 use cairn_executor::{ElfError, ExecutionError, Executor, ExecutorConfig, Program};
-use cairn_machine::{Claim, Machine, TraceError};
+use cairn_machine::{Claim, TraceError};
 use cairn_stark::{ConfigId, FileError, Profile, ProveError, VerifyError};
 
-use crate::prover::{CairnProof, ProvingKey, VerifyingKey};
+use crate::prover::{CairnProof, PreparedVerifyingKey, ProvingKey, VerifyingKey};
 use crate::{Inputs, PublicValues};
 
 /// Errors from the host SDK.
@@ -110,13 +112,22 @@ impl ProverClient {
         self
     }
 
-    /// The keys for `elf` in this client's configuration and profile.
+    /// The keys for `elf` in this client's configuration and profile; commits the machine's
+    /// preprocessed traces once, for every proof made with the proving key.
     pub fn setup(&self, elf: &[u8]) -> Result<(ProvingKey, VerifyingKey), SdkError> {
-        let program = Program::from_elf(elf)?;
-        let vk = VerifyingKey { program, config: self.stark, profile: self.profile.id };
-        let program_vkey = vk.program_vkey()?;
-        let pk = ProvingKey { machine: vk.machine(), vk: vk.clone(), program_vkey };
+        let vk = self.verifying_key(elf)?;
+        let machine = vk.machine();
+        let setup = vk.stark_setup(&machine)?;
+        let program_vkey = vk.vkey_digest(setup.commitment());
+        let pk = ProvingKey { machine, vk: vk.clone(), program_vkey, setup: Arc::new(setup) };
         Ok((pk, vk))
+    }
+
+    /// The verifying key for `elf` in this client's configuration and profile, without
+    /// committing anything.
+    pub fn verifying_key(&self, elf: &[u8]) -> Result<VerifyingKey, SdkError> {
+        let program = Program::from_elf(elf)?;
+        Ok(VerifyingKey { program, config: self.stark, profile: self.profile.id })
     }
 
     /// Runs the program on `inputs`, recording, and proves the run.
@@ -133,23 +144,21 @@ impl ProverClient {
         drop(record);
         let stark = {
             let _span = tracing::info_span!("prove", config = pk.vk.config.name(), profile = profile.name).entered();
-            cairn_stark::prove(pk.vk.config, &profile, pk.machine.airs(), witness.traces, &witness.public_values)?
+            cairn_stark::prove_with(&pk.setup, pk.machine.airs(), witness.traces, &witness.public_values)?
         };
         Ok(CairnProof { stark, public_values: exec.public_values, program_vkey: pk.program_vkey })
     }
 
     /// Checks that `proof` attests a run of `vk`'s program to exit code 0 that committed the
-    /// proof's public values.
+    /// proof's public values. Prepares `vk` (commits its preprocessed traces) on every call;
+    /// [`ProverClient::verify_prepared`] reuses a [`PreparedVerifyingKey`].
     pub fn verify(&self, proof: &CairnProof, vk: &VerifyingKey) -> Result<(), SdkError> {
-        let expected = vk.program_vkey()?;
-        if proof.program_vkey != expected {
-            return Err(SdkError::WrongProgram { expected, found: proof.program_vkey });
-        }
-        let claim = Claim { start_pc: vk.program.entry, exit_code: 0, digest: proof.public_values_digest() };
-        let public_values = Machine::public_values(&claim);
-        let machine = vk.machine();
-        cairn_stark::verify(&proof.stark, machine.airs(), &public_values, (vk.config, &vk.profile()?))?;
-        Ok(())
+        self.verify_prepared(proof, &vk.prepare()?)
+    }
+
+    /// [`ProverClient::verify`] with a prepared key.
+    pub fn verify_prepared(&self, proof: &CairnProof, vk: &PreparedVerifyingKey) -> Result<(), SdkError> {
+        vk.verify(proof)
     }
 
     /// Runs `elf` on `inputs` in the fast executor.

@@ -2,7 +2,8 @@
 //!
 //! Write a guest's inputs with [`Inputs`], run it with [`ProverClient::execute`], and read what it
 //! committed with [`PublicValues`]. [`ProverClient::setup`], [`ProverClient::prove`] and
-//! [`ProverClient::verify`] make and check STARK proofs of a run. Host and guest share one
+//! [`ProverClient::verify`] make and check STARK proofs of a run; [`VerifyingKey::prepare`] commits a
+//! key's preprocessed traces once for repeated verification. Host and guest share one
 //! serialisation format (postcard), so a value written with [`Inputs::write`] is what
 //! `cairn_zkvm::io::read` returns in the guest.
 
@@ -16,5 +17,5 @@ pub use cairn_executor::{ElfError, ExecutionError, ExecutorConfig, Program, DEFA
 pub use client::{ExecutionReport, ProverClient, SdkError};
 pub use cairn_stark::{ConfigId, Profile};
 pub use inputs::Inputs;
-pub use prover::{CairnProof, ProvingKey, VerifyingKey, PROGRAM_VKEY_DOMAIN};
+pub use prover::{CairnProof, PreparedVerifyingKey, ProvingKey, VerifyingKey, PROGRAM_VKEY_DOMAIN};
 pub use public_values::{PublicValues, PublicValuesError};

@@ -6,6 +6,8 @@
 //!   bit-security arguments.
 //! - [`prove`] / [`verify`]: one batch of instances of one AIR type (the machine passes an
 //!   enum) satisfying [`StarkAir`].
+//! - [`setup`](fn@setup): commits the preprocessed traces once, for [`prove_with`] and
+//!   [`verify_with`].
 //! - [`file`](mod@file): the versioned header of every file Cairn writes.
 //!
 //! This crate knows nothing about the RISC-V machine; it proves whatever AIRs it is given.
@@ -17,6 +19,7 @@ pub mod profile;
 mod proof;
 mod prove;
 mod security;
+mod setup;
 mod verify;
 
 pub use config::{ConfigError, ConfigId, UnknownConfig, Val};
@@ -25,6 +28,7 @@ pub use file::{
 };
 pub use profile::{Profile, SecurityEstimate, SecurityShape, UnknownProfile};
 pub use proof::{AirFor, ProofBody, ShapeError, StarkAir, StarkProof, MAX_LOG_LDE_HEIGHT};
-pub use prove::{prove, ProveError};
+pub use prove::{prove, prove_with, ProveError};
 pub use security::security_shape;
-pub use verify::{preprocessed_commitment, verify, VerifyError};
+pub use setup::{preprocessed_commitment, setup, SetupMismatch, StarkSetup};
+pub use verify::{verify, verify_with, VerifyError};

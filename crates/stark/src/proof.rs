@@ -174,6 +174,18 @@ pub(crate) fn check_shapes<A: BaseAir<Val>>(
     degree_bits: &[usize],
     public_values: &[Vec<Val>],
 ) -> Result<(), ShapeError> {
+    check_shapes_with(profile, airs, degree_bits, public_values, true)
+}
+
+/// [`check_shapes`], generating and checking the preprocessed traces only if `preprocessed`
+/// (a setup has checked them at its fixed heights).
+pub(crate) fn check_shapes_with<A: BaseAir<Val>>(
+    profile: &Profile,
+    airs: &[A],
+    degree_bits: &[usize],
+    public_values: &[Vec<Val>],
+    preprocessed: bool,
+) -> Result<(), ShapeError> {
     if airs.is_empty() {
         return Err(ShapeError::Empty);
     }
@@ -201,6 +213,9 @@ pub(crate) fn check_shapes<A: BaseAir<Val>>(
         }
         if !air.public_boundary_io().is_empty() {
             return Err(bad("boundary-IO public values are unsupported".into()));
+        }
+        if !preprocessed {
+            continue;
         }
         if let Some(prep) = air.preprocessed_trace().filter(|p| p.width() > 0) {
             if prep.height() != 1 << bits {

@@ -2,7 +2,7 @@
 
 use std::fmt::Debug;
 
-use p3_batch_stark::{prove_batch, ProverData, StarkGenericConfig, StarkInstance};
+use p3_batch_stark::{prove_batch, StarkGenericConfig, StarkInstance};
 use p3_challenger::GrindingChallenger;
 use p3_commit::Pcs;
 use p3_field::coset::TwoAdicMultiplicativeCoset;
@@ -12,9 +12,10 @@ use p3_uni_stark::PcsProverError;
 use thiserror::Error;
 use tracing::info_span;
 
-use crate::config::{inner_config, outer_config, Challenge, ConfigError, ConfigId, Val};
+use crate::config::{Challenge, ConfigError, ConfigId, Val};
 use crate::profile::Profile;
 use crate::proof::{check_shapes, count, AirFor, ProofBody, ShapeError, StarkAir, StarkProof};
+use crate::setup::{setup, Prepared, SetupConfig, SetupData, SetupMismatch, StarkSetup};
 
 /// Proving (or setup) failed.
 #[derive(Debug, Error)]
@@ -25,6 +26,9 @@ pub enum ProveError {
     /// The configuration could not be built.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// The AIRs or traces do not fit the setup.
+    #[error("setup mismatch: {0}")]
+    SetupMismatch(#[from] SetupMismatch),
     /// Plonky3 rejected the inputs while committing or opening.
     #[error("STARK prover: {0}")]
     Stark(String),
@@ -66,6 +70,8 @@ impl<T> Cfg for T where
 /// come from `BaseAir::preprocessed_trace` and must have the instance's height. Bad shapes are
 /// reported as [`ProveError::Shape`]. A witness that violates a constraint or a bus makes
 /// Plonky3 panic in debug builds and yields a proof that does not verify in release builds.
+/// Commits the preprocessed traces on every call; use [`setup`] and [`prove_with`] to do it
+/// once.
 pub fn prove<A: StarkAir>(
     config: ConfigId,
     profile: &Profile,
@@ -75,16 +81,43 @@ pub fn prove<A: StarkAir>(
 ) -> Result<StarkProof, ProveError> {
     let degree_bits = trace_degree_bits(airs, &traces)?;
     check_shapes(profile, airs, &degree_bits, public_values)?;
+    let setup = setup(config, profile, airs, &degree_bits)?;
+    prove_with(&setup, airs, traces, public_values)
+}
+
+/// As [`prove`], with the preprocessed data of `setup` (built from the same `airs`).
+///
+/// Instances with preprocessed columns must have the heights the setup fixed
+/// ([`SetupMismatch::FixedHeight`]).
+pub fn prove_with<A: StarkAir>(
+    setup: &StarkSetup,
+    airs: &[A],
+    traces: Vec<RowMajorMatrix<Val>>,
+    public_values: &[Vec<Val>],
+) -> Result<StarkProof, ProveError> {
+    let degree_bits = trace_degree_bits(airs, &traces)?;
+    let stale = setup.check_instances(airs, &degree_bits)?;
+    let (config, profile) = (setup.config(), setup.profile());
+    check_shapes(profile, airs, &degree_bits, public_values)?;
+    if !setup.can_prove() {
+        return Err(SetupMismatch::VerifierOnly.into());
+    }
     let _span = info_span!("prove", config = config.name(), profile = profile.name).entered();
-    let body = match config {
-        ConfigId::Inner => ProofBody::Inner(prove_sc(
-            &inner_config(profile),
+    let rebuild_at = stale.then_some(degree_bits.as_slice());
+    let commitment = setup.commitment();
+    let body = match &setup.data {
+        SetupData::Inner(p) => ProofBody::Inner(prove_sc(
+            p,
+            rebuild_at,
+            commitment,
             airs,
             &traces,
             public_values,
         )?),
-        ConfigId::Outer => ProofBody::Outer(prove_sc(
-            &outer_config(profile)?,
+        SetupData::Outer(p) => ProofBody::Outer(prove_sc(
+            p,
+            rebuild_at,
+            commitment,
             airs,
             &traces,
             public_values,
@@ -127,8 +160,12 @@ fn trace_degree_bits<A: StarkAir>(
         .collect()
 }
 
-fn prove_sc<SC: Cfg, A: AirFor<SC>>(
-    config: &SC,
+/// Proves with the cached data, or with data rebuilt at `rebuild_at` (checked against
+/// `commitment`) when the cached lookup layout may not fit.
+fn prove_sc<SC: SetupConfig, A: AirFor<SC>>(
+    prepared: &Prepared<SC>,
+    rebuild_at: Option<&[usize]>,
+    commitment: &[u8],
     airs: &[A],
     traces: &[RowMajorMatrix<Val>],
     public_values: &[Vec<Val>],
@@ -146,7 +183,10 @@ where
             public_values: pv.clone(),
         })
         .collect();
-    let prover_data = ProverData::from_instances(config, &instances)
-        .map_err(|e| ProveError::Stark(format!("setup: {e:?}")))?;
-    prove_batch(config, &instances, &prover_data).map_err(|e| ProveError::Stark(format!("{e:?}")))
+    let rebuilt = match rebuild_at {
+        Some(bits) => Some(prepared.rebuild(airs, bits, commitment)?),
+        None => None,
+    };
+    let data = rebuilt.as_ref().unwrap_or(&prepared.data);
+    prove_batch(&prepared.config, &instances, data).map_err(|e| ProveError::Stark(format!("{e:?}")))
 }

@@ -1,17 +1,19 @@
-//! Verifying a batch proof, and the preprocessed commitment for verifying-key digests.
+//! Verifying a batch proof, with preprocessed data rebuilt or from a [`StarkSetup`].
 
 use std::fmt::Debug;
 
-use p3_batch_stark::{verify_batch, BatchProof, CommonData, ProverData};
-use p3_field::{PrimeCharacteristicRing, PrimeField, PrimeField32};
+use p3_batch_stark::{verify_batch, BatchProof};
 use p3_uni_stark::PcsProverError;
 use thiserror::Error;
 use tracing::info_span;
 
-use crate::config::{inner_config, outer_config, ConfigError, ConfigId, Val};
+use crate::config::{ConfigError, ConfigId, Val};
 use crate::profile::Profile;
-use crate::proof::{check_shapes, AirFor, ProofBody, ShapeError, StarkAir, StarkProof};
-use crate::prove::{Cfg, ProveError};
+use crate::proof::{
+    check_shapes, check_shapes_with, AirFor, ProofBody, ShapeError, StarkAir, StarkProof,
+};
+use crate::prove::ProveError;
+use crate::setup::{setup, Prepared, SetupConfig, SetupData, SetupMismatch, StarkSetup};
 
 /// Why a proof was rejected.
 #[derive(Debug, Error)]
@@ -44,9 +46,23 @@ pub enum VerifyError {
     /// Rebuilding the preprocessed commitment and lookups from the AIRs failed.
     #[error("verifier setup: {0}")]
     Setup(String),
+    /// The AIRs, the proof's heights or the expected parameters do not fit the setup.
+    #[error("setup mismatch: {0}")]
+    SetupMismatch(#[from] SetupMismatch),
     /// Plonky3's verifier rejected the proof (`BatchVerificationError` as Debug).
     #[error("STARK verification failed: {0}")]
     Stark(String),
+}
+
+impl From<ProveError> for VerifyError {
+    fn from(e: ProveError) -> Self {
+        match e {
+            ProveError::Shape(e) => Self::Shape(e),
+            ProveError::Config(e) => Self::Config(e),
+            ProveError::SetupMismatch(e) => Self::SetupMismatch(e),
+            ProveError::Stark(e) => Self::Setup(e),
+        }
+    }
 }
 
 /// Verifies `proof` for `airs` and `public_values`, requiring it to be made under
@@ -54,13 +70,60 @@ pub enum VerifyError {
 ///
 /// The verifier's data (preprocessed commitment, lookup layout) is rebuilt from the AIRs and
 /// the proof's degree bits after those have been range-checked, so a malformed proof yields
-/// an error, not a panic.
+/// an error, not a panic. Use [`setup`] and [`verify_with`] to build it once.
 pub fn verify<A: StarkAir>(
     proof: &StarkProof,
     airs: &[A],
     public_values: &[Vec<Val>],
     expected: (ConfigId, &Profile),
 ) -> Result<(), VerifyError> {
+    check_envelope(proof, expected)?;
+    check_shapes(expected.1, airs, &proof.degree_bits, public_values)?;
+    let setup = setup(expected.0, expected.1, airs, &proof.degree_bits)?.verifier_only();
+    verify_with(&setup, proof, airs, public_values, expected)
+}
+
+/// As [`verify`], with the preprocessed commitment and lookup layout of `setup` (built from
+/// the same `airs` under `expected`).
+///
+/// A proof whose heights for instances with preprocessed columns differ from the setup's is
+/// rejected with [`SetupMismatch::FixedHeight`]. The setup's own checks replace the per-call
+/// checks of preprocessed trace heights and widths.
+pub fn verify_with<A: StarkAir>(
+    setup: &StarkSetup,
+    proof: &StarkProof,
+    airs: &[A],
+    public_values: &[Vec<Val>],
+    expected: (ConfigId, &Profile),
+) -> Result<(), VerifyError> {
+    let (config, profile) = expected;
+    check_envelope(proof, expected)?;
+    setup.check_parameters(config, profile)?;
+    let stale = setup.check_instances(airs, &proof.degree_bits)?;
+    // A stale layout is rebuilt, which needs the AIRs' preprocessed traces checked.
+    check_shapes_with(profile, airs, &proof.degree_bits, public_values, stale)?;
+    let rebuild_at = stale.then_some(proof.degree_bits.as_slice());
+    let commitment = setup.commitment();
+    let _span = info_span!("verify", config = config.name(), profile = profile.name).entered();
+    match (&proof.body, &setup.data) {
+        (ProofBody::Inner(p), SetupData::Inner(s)) => {
+            verify_sc(s, rebuild_at, commitment, airs, p, public_values)
+        }
+        (ProofBody::Outer(p), SetupData::Outer(s)) => {
+            verify_sc(s, rebuild_at, commitment, airs, p, public_values)
+        }
+        // Unreachable after the envelope and parameter checks.
+        (body, _) => Err(VerifyError::Malformed(format!(
+            "{} proof body for a {} setup",
+            body.config(),
+            setup.config()
+        ))),
+    }
+}
+
+/// The proof's configuration and profile are the expected ones and its envelope matches its
+/// body.
+fn check_envelope(proof: &StarkProof, expected: (ConfigId, &Profile)) -> Result<(), VerifyError> {
     let (config, profile) = expected;
     if proof.config != config {
         return Err(VerifyError::WrongConfig {
@@ -87,29 +150,13 @@ pub fn verify<A: StarkAir>(
             "degree bits differ from the body's".into(),
         ));
     }
-    check_shapes(profile, airs, &proof.degree_bits, public_values)?;
-    let _span = info_span!("verify", config = config.name(), profile = profile.name).entered();
-    match &proof.body {
-        ProofBody::Inner(p) => verify_sc(&inner_config(profile), airs, p, public_values),
-        ProofBody::Outer(p) => verify_sc(&outer_config(profile)?, airs, p, public_values),
-    }
+    Ok(())
 }
 
-fn common_data<SC: Cfg, A: AirFor<SC>>(
-    config: &SC,
-    airs: &[A],
-    degree_bits: &[usize],
-) -> Result<CommonData<SC>, String>
-where
-    PcsProverError<SC>: Debug,
-{
-    ProverData::from_airs_and_degrees(config, airs, degree_bits)
-        .map(|d| d.common)
-        .map_err(|e| format!("{e:?}"))
-}
-
-fn verify_sc<SC: Cfg, A: AirFor<SC>>(
-    config: &SC,
+fn verify_sc<SC: SetupConfig, A: AirFor<SC>>(
+    prepared: &Prepared<SC>,
+    rebuild_at: Option<&[usize]>,
+    commitment: &[u8],
     airs: &[A],
     proof: &BatchProof<SC>,
     public_values: &[Vec<Val>],
@@ -117,51 +164,13 @@ fn verify_sc<SC: Cfg, A: AirFor<SC>>(
 where
     PcsProverError<SC>: Debug,
 {
-    let common = common_data(config, airs, &proof.degree_bits).map_err(VerifyError::Setup)?;
-    verify_batch(config, airs, proof, public_values, &common)
+    let rebuilt = match rebuild_at {
+        Some(bits) => Some(prepared.rebuild(airs, bits, commitment)?),
+        None => None,
+    };
+    let common = rebuilt
+        .as_ref()
+        .map_or(&prepared.data.common, |d| &d.common);
+    verify_batch(&prepared.config, airs, proof, public_values, common)
         .map_err(|e| VerifyError::Stark(format!("{e:?}")))
-}
-
-/// Canonical bytes of the global preprocessed commitment of `airs` at `degree_bits`, for
-/// verifying-key digests: inner, the 8 BabyBear digest elements as canonical u32
-/// little-endian (32 bytes); outer, the BN254 element as 32 bytes big-endian. Empty when no
-/// AIR has preprocessed columns.
-pub fn preprocessed_commitment<A: StarkAir>(
-    config: ConfigId,
-    profile: &Profile,
-    airs: &[A],
-    degree_bits: &[usize],
-) -> Result<Vec<u8>, ProveError> {
-    let no_public_values: Vec<Vec<Val>> = airs
-        .iter()
-        .map(|a| vec![Val::ZERO; a.num_public_values()])
-        .collect();
-    check_shapes(profile, airs, degree_bits, &no_public_values)?;
-    match config {
-        ConfigId::Inner => {
-            let common = common_data(&inner_config(profile), airs, degree_bits)
-                .map_err(ProveError::Stark)?;
-            Ok(common
-                .preprocessed
-                .iter()
-                .flat_map(|g| g.commitment.roots().iter().flatten())
-                .flat_map(|x| x.as_canonical_u32().to_le_bytes())
-                .collect())
-        }
-        ConfigId::Outer => {
-            let common = common_data(&outer_config(profile)?, airs, degree_bits)
-                .map_err(ProveError::Stark)?;
-            Ok(common
-                .preprocessed
-                .iter()
-                .flat_map(|g| g.commitment.roots().iter().flatten())
-                .flat_map(|x| {
-                    let be = x.as_canonical_biguint().to_bytes_be();
-                    let mut out = vec![0u8; 32 - be.len().min(32)];
-                    out.extend_from_slice(&be);
-                    out
-                })
-                .collect())
-        }
-    }
 }
