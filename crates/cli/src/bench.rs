@@ -79,7 +79,8 @@ pub(crate) fn run(args: &BenchArgs, json: bool, timer: &PhaseTimer) -> Result<()
     for config in &args.configs {
         let config = ConfigId::by_name(config).with_context(|| format!("--configs {config}"))?;
         let client = ProverClient::new().with_config(config).with_profile(profile);
-        let (pk, vk) = client.setup(&elf)?;
+        let (pk, _) = client.setup(&elf)?;
+        let vk = pk.prepared_vk()?;
         for &log in &args.log_cycles {
             let (inputs, cycles) = input_for(&client, &elf, log)?;
             timer.finish();
@@ -91,7 +92,7 @@ pub(crate) fn run(args: &BenchArgs, json: bool, timer: &PhaseTimer) -> Result<()
             let peak_rss_mib = peak_rss_mib();
             let proof_bytes = postcard::to_stdvec(&proof)?.len();
             let start = Instant::now();
-            client.verify(&proof, &vk)?;
+            client.verify_prepared(&proof, &vk)?;
             let verify_ms = start.elapsed().as_secs_f64() * 1e3;
             let row = Row {
                 config: config.name(),
