@@ -8,6 +8,7 @@
 pub mod builder;
 pub mod challenger;
 pub mod field;
+pub mod fri;
 pub mod identity;
 pub mod native;
 pub mod poseidon2;
