@@ -11,6 +11,7 @@ pub mod field;
 pub mod fri;
 pub mod identity;
 pub mod native;
+pub mod ood;
 pub mod poseidon2;
 pub mod r1cs;
 pub mod sha256;
