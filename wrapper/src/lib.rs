@@ -7,6 +7,7 @@
 
 pub mod builder;
 pub mod challenger;
+pub mod circuit;
 pub mod field;
 pub mod fri;
 pub mod identity;
@@ -16,6 +17,8 @@ pub mod poseidon2;
 pub mod r1cs;
 pub mod sha256;
 pub mod sponge;
+pub mod verifier;
+pub mod witness;
 
 pub use builder::{CircuitBuilder, Section};
 pub use native::{NativeBuilder, NativeFailure};
