@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 
 use ark_bn254::Fr;
-use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef, SynthesisError, SynthesisMode};
+use ark_relations::gr1cs::{
+    ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef, SynthesisError, SynthesisMode,
+};
 
 use crate::builder::Section;
 use crate::r1cs::R1csBuilder;

@@ -29,7 +29,9 @@ use p3_field::{PrimeField32, TwoAdicField};
 use crate::builder::{CircuitBuilder, Section};
 use crate::challenger::{Challenger, ChallengerError};
 use crate::field::{self, Ext, Felt};
-use crate::fri::{self, FoldOpening, FriChallenges, FriError, FriProofVars, InputOpening, MatrixClaim, QueryProof, RoundClaim};
+use crate::fri::{
+    self, FoldOpening, FriChallenges, FriError, FriProofVars, InputOpening, MatrixClaim, QueryProof, RoundClaim,
+};
 use crate::identity;
 use crate::ood::{self, OodChallenges, OodError, OpenedInstance};
 use crate::sha256;
@@ -93,6 +95,11 @@ fn check_witness(shape: &VerifierShape, w: &StarkWitness) -> Result<(), Verifier
                 let width = m.openings.first().map_or(0, |&(_, src)| source_width(&shape.ood, src));
                 ok(row.len() == width, "opened row width")?;
             }
+            let levels = ms.iter().map(|m| m.log_size).max().unwrap_or(0) + shape.fri.log_blowup;
+            ok(input.path.len() == levels, "input path length")?;
+        }
+        for (k, fold) in q.folds.iter().enumerate() {
+            ok(fold.path.len() + k + 1 == shape.log_max_height, "fold path length")?;
         }
     }
     Ok(())
@@ -142,9 +149,7 @@ fn allocate_opened<B: CircuitBuilder>(
             let perm = if s.lookup_buses.is_empty() { 0 } else { 4 * (s.lookup_buses.len() + 1) };
             OpenedInstance {
                 trace_local: exts(b, o.map(|o| &o.trace_local[..]), s.main_width),
-                trace_next: s
-                    .opens_main_next
-                    .then(|| exts(b, o.and_then(|o| o.trace_next.as_deref()), s.main_width)),
+                trace_next: s.opens_main_next.then(|| exts(b, o.and_then(|o| o.trace_next.as_deref()), s.main_width)),
                 preprocessed_local: exts(b, o.map(|o| &o.preprocessed_local[..]), s.preprocessed_width),
                 preprocessed_next: (s.opens_preprocessed_next && s.preprocessed_width > 0)
                     .then(|| exts(b, o.and_then(|o| o.preprocessed_next.as_deref()), s.preprocessed_width)),
@@ -157,14 +162,13 @@ fn allocate_opened<B: CircuitBuilder>(
                     })
                     .collect(),
                 public_values: Vec::new(),
-                terminal: (!s.lookup_buses.is_empty())
-                    .then(|| field::ext_witness(b, o.and_then(|o| o.terminal))),
+                terminal: (!s.lookup_buses.is_empty()).then(|| field::ext_witness(b, o.and_then(|o| o.terminal))),
             }
         })
         .collect()
 }
 
-fn source<'a, V>(opened: &'a [OpenedInstance<V>], src: Source) -> Vec<Ext<V>>
+fn source<V>(opened: &[OpenedInstance<V>], src: Source) -> Vec<Ext<V>>
 where
     V: Clone,
 {
@@ -416,10 +420,12 @@ pub fn program_vkey_gadget<B: CircuitBuilder>(
         .collect();
     // start pc as 4 little-endian bytes (the hash range-checks them).
     let pc_bytes: Vec<B::Var> = (0..4)
-        .map(|k| b.hint(core::slice::from_ref(&start_pc.v), |v| {
-            let x = v[0].into_bigint().as_ref()[0];
-            Fr::from((x >> (8 * k)) & 0xff)
-        }))
+        .map(|k| {
+            b.hint(core::slice::from_ref(&start_pc.v), |v| {
+                let x = v[0].into_bigint().as_ref()[0];
+                Fr::from((x >> (8 * k)) & 0xff)
+            })
+        })
         .collect();
     let mut sum = zero.clone();
     for (k, byte) in pc_bytes.iter().enumerate() {

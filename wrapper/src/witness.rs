@@ -124,9 +124,9 @@ pub fn cairn_public_slots(counts: &[usize]) -> Result<Vec<Vec<PublicSlot>>, Witn
         .enumerate()
         .map(|(i, &n)| {
             let slots: Vec<PublicSlot> = match i {
-                CPU_INSTANCE if n == cpu::NUM_CPU_PUBLIC_VALUES => (0..n)
-                    .map(|k| if k == cpu::PV_START_PC { PublicSlot::StartPc } else { PublicSlot::Zero })
-                    .collect(),
+                CPU_INSTANCE if n == cpu::NUM_CPU_PUBLIC_VALUES => {
+                    (0..n).map(|k| if k == cpu::PV_START_PC { PublicSlot::StartPc } else { PublicSlot::Zero }).collect()
+                }
                 COMMIT_INSTANCE if n == NUM_COMMIT_PUBLIC_VALUES => (0..n).map(PublicSlot::DigestByte).collect(),
                 _ if n == 0 => Vec::new(),
                 _ => return Err(shape_err(format!("instance {i}: {n} public values not in Cairn's layout"))),
@@ -178,8 +178,10 @@ impl VerifierShape {
         common: &CommonData<OuterSC>,
     ) -> Result<Self, WitnessError> {
         let ood = OodShape::new(airs, &common.lookups, degree_bits)?;
-        let global =
-            common.preprocessed.as_ref().ok_or_else(|| WitnessError::Unsupported("no preprocessed commitment".into()))?;
+        let global = common
+            .preprocessed
+            .as_ref()
+            .ok_or_else(|| WitnessError::Unsupported("no preprocessed commitment".into()))?;
         let counts: Vec<usize> = airs.iter().map(BaseAir::<Val>::num_public_values).collect();
         let public_slots = cairn_public_slots(&counts)?;
         let batch_seed = seed_felts(&batch_shape(airs, &ood, profile).domain_separator::<Val, Challenge>());
@@ -426,9 +428,7 @@ fn common_data<A: StarkAir>(
         return Err(shape_err("degree bits beyond the two-adicity"));
     }
     let config = outer_config(profile).map_err(|e| WitnessError::Unsupported(e.to_string()))?;
-    Ok(ProverData::from_airs_and_degrees(&config, airs, degree_bits)
-        .map_err(|e| shape_err(format!("{e:?}")))?
-        .common)
+    Ok(ProverData::from_airs_and_degrees(&config, airs, degree_bits).map_err(|e| shape_err(format!("{e:?}")))?.common)
 }
 
 fn replay_err(e: impl core::fmt::Debug) -> WitnessError {
@@ -575,7 +575,9 @@ pub fn generate<A: StarkAir>(
             })
             .collect();
         let opening = fp.commit_phase_openings.get(k).ok_or_else(|| shape_err("commit-phase openings"))?;
-        fold_paths.push(to_fr(mmcs.restore_and_recompute_paths(&dims, &groups[k], &flat, &opening.opening_proof).map_err(replay_err)?));
+        fold_paths.push(to_fr(
+            mmcs.restore_and_recompute_paths(&dims, &groups[k], &flat, &opening.opening_proof).map_err(replay_err)?,
+        ));
     }
 
     let mut queries = Vec::new();
