@@ -8,7 +8,7 @@ use cairn_wrapper::field::{self, Ext, Felt, P};
 use cairn_wrapper::{CircuitBuilder, NativeBuilder, R1csBuilder};
 use p3_baby_bear::BabyBear;
 use p3_field::extension::BinomialExtensionField;
-use p3_field::{BasedVectorSpace, PrimeCharacteristicRing, PrimeField32};
+use p3_field::{BasedVectorSpace, PrimeField32};
 use proptest::prelude::*;
 
 type EF = BinomialExtensionField<BabyBear, 4>;
