@@ -5,12 +5,14 @@
 //! values fail in both backends. Prints constraint counts for the TEST and PRODUCTION profiles.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::marker::PhantomData;
 
 use ark_bn254::Fr;
 use ark_relations::gr1cs::ConstraintSystem;
 use cairn_machine::{Claim, Machine};
-use cairn_sdk::{ConfigId, Inputs, Profile, ProverClient};
+use cairn_sdk::Profile;
 use cairn_stark::config::{
     outer_config, Challenge, Dft, OuterChallengeMmcs, OuterChallenger, OuterCompress, OuterHash, OuterPcs,
     OuterValMmcs, Val,
@@ -469,13 +471,7 @@ fn shape_errors_are_reported() {
 /// Proves the fibonacci guest in the outer configuration and replays the batch-STARK transcript
 /// up to the PCS phase with Plonky3's driver.
 fn fibonacci(profile: Profile) -> Instance {
-    let elf = std::fs::read(cairn_build::build_example("fibonacci").unwrap()).unwrap();
-    let client = ProverClient::new().with_config(ConfigId::Outer).with_profile(profile);
-    let (pk, vk) = client.setup(&elf).unwrap();
-    let mut inputs = Inputs::new();
-    inputs.write(&20u32).unwrap();
-    let proof = client.prove(&pk, &inputs).unwrap();
-    client.verify(&proof, &vk).unwrap();
+    let (_pk, vk, proof) = common::fibonacci_outer_proof(profile, 20);
     let digest = proof.public_values_digest();
     let ProofBody::Outer(bp) = proof.stark.body else { panic!("outer proof expected") };
     let machine = vk.machine();

@@ -7,6 +7,8 @@
 //! tampered openings. Run with `--nocapture` for the constraint counts.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+mod common;
+
 use std::sync::OnceLock;
 use std::time::Instant;
 
@@ -14,7 +16,7 @@ use ark_bn254::Fr;
 use ark_relations::gr1cs::{ConstraintSystem, SynthesisMode};
 use cairn_machine::machine::CPU_INSTANCE;
 use cairn_machine::{CairnAir, Claim, Machine, CHIP_NAMES};
-use cairn_sdk::{ConfigId, Inputs, Profile, ProverClient};
+use cairn_sdk::Profile;
 use cairn_stark::config::{outer_config, OuterSC};
 use cairn_stark::{ProofBody, ShapeError, Val};
 use cairn_wrapper::field::{self, Ext};
@@ -48,12 +50,7 @@ fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
         let start = Instant::now();
-        let client = ProverClient::new().with_config(ConfigId::Outer).with_profile(Profile::TEST);
-        let elf = std::fs::read(cairn_build::build_example("fibonacci").unwrap()).unwrap();
-        let (pk, vk) = client.setup(&elf).unwrap();
-        let mut inputs = Inputs::new();
-        inputs.write(&10u32).unwrap();
-        let proof = client.prove(&pk, &inputs).unwrap();
+        let (pk, vk, proof) = common::fibonacci_outer_proof(Profile::TEST, 10);
         let claim = Claim { start_pc: vk.program.entry, exit_code: 0, digest: proof.public_values_digest() };
         let public_values: Vec<Vec<Val>> = Machine::public_values(&claim);
         let airs = pk.machine.airs().to_vec();

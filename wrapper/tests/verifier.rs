@@ -4,13 +4,15 @@
 //! does not depend on the values. Run with `--nocapture` for constraint counts and timings.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+mod common;
+
 use std::sync::OnceLock;
 use std::time::Instant;
 
 use ark_bn254::Fr;
 use ark_relations::gr1cs::{ConstraintSystem, SynthesisMode};
 use cairn_machine::{Claim, Machine};
-use cairn_sdk::{ConfigId, Inputs, Profile, ProverClient};
+use cairn_sdk::Profile;
 use cairn_stark::{ProofBody, Val};
 use cairn_wrapper::circuit::{constraint_counts, StarkVerifierCircuit};
 use cairn_wrapper::verifier::{program_vkey_gadget, verify_stark};
@@ -29,13 +31,7 @@ fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
         let start = Instant::now();
-        let client = ProverClient::new().with_config(ConfigId::Outer).with_profile(Profile::TEST);
-        let elf = std::fs::read(cairn_build::build_example("fibonacci").unwrap()).unwrap();
-        let (pk, vk) = client.setup(&elf).unwrap();
-        let mut inputs = Inputs::new();
-        inputs.write(&10u32).unwrap();
-        let proof = client.prove(&pk, &inputs).unwrap();
-        client.verify(&proof, &vk).unwrap();
+        let (pk, vk, proof) = common::fibonacci_outer_proof(Profile::TEST, 10);
         let digest = proof.public_values_digest();
         let program_vkey = vk.program_vkey().unwrap();
         assert_eq!(program_vkey, proof.program_vkey);
