@@ -44,6 +44,9 @@ pub enum SdkError {
     /// A file could not be read or written.
     #[error(transparent)]
     File(#[from] FileError),
+    /// An I/O error, with the path it concerns.
+    #[error("{0}")]
+    Io(String),
 }
 
 fn hex(bytes: &[u8]) -> String {

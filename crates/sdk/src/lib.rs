@@ -12,6 +12,7 @@ mod inputs;
 pub mod phases;
 mod prover;
 mod public_values;
+mod snark;
 
 pub use cairn_executor::{ElfError, ExecutionError, ExecutorConfig, Program, DEFAULT_MAX_CYCLES};
 pub use client::{ExecutionReport, ProverClient, SdkError};
@@ -19,3 +20,4 @@ pub use cairn_stark::{ConfigId, Profile};
 pub use inputs::Inputs;
 pub use prover::{CairnProof, PreparedVerifyingKey, ProvingKey, VerifyingKey, PROGRAM_VKEY_DOMAIN};
 pub use public_values::{PublicValues, PublicValuesError};
+pub use snark::{SnarkProof, SnarkSystem};
