@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use cairn_groth16::{parse_proof_bytes, selector, vk_hash, Groth16VerifyingKey};
 
+use crate::fixture::one_line;
 use crate::verifier::{fill, word};
 use crate::{cairn_verifier_groth16, foundry_fixture, groth16_verifier, Fixture, SolidityError};
 
@@ -32,23 +33,23 @@ const SHARED_FILES: [(&str, &str); 3] = [
 ];
 
 /// A standalone project's files that are templates (`${VERIFIER_HASH}` filled in).
-const PROJECT_TEMPLATES: [(&str, &str); 4] = [
+const PROJECT_TEMPLATES: [(&str, &str); 3] = [
     (
         "foundry.toml",
         include_str!("../templates/project/foundry.toml"),
     ),
     (".gitignore", include_str!("../templates/project/gitignore")),
     ("README.md", include_str!("../templates/project/README.md")),
-    (
-        "test/CairnVerifier.t.sol",
-        include_str!("../templates/project/CairnVerifier.t.sol"),
-    ),
 ];
 
+/// The Foundry test of the fixture (`${SRC}`, `${VERIFIER_HASH}`, `${REGENERATE}`).
+const FIXTURE_TEST: &str = include_str!("../templates/CairnVerifier.t.sol");
+
 /// Writes the contracts generated for `vk` (`contracts/generated/Groth16Verifier.sol` and
-/// `CairnVerifierGroth16.sol`) and `fixture` as `library CairnFixture`
-/// (`test/fixtures/CairnFixture.sol`) under `repo_root`, replacing what is there. Returns the
-/// paths written.
+/// `CairnVerifierGroth16.sol`), `fixture` as `library CairnFixture`
+/// (`test/fixtures/CairnFixture.sol`) and its Foundry test (`test/generated/CairnVerifier.t.sol`:
+/// the fixture verifies directly and through a gateway, tampering reverts) under `repo_root`,
+/// replacing what is there. Returns the paths written.
 ///
 /// The fixture must have been made with `vk`: its VERIFIER_HASH must be the key's and its
 /// `proofBytes` a well-formed proof with the key's selector (the pairing check is left to the
@@ -70,9 +71,9 @@ pub fn write_fixtures(
 /// - `src/ICairnVerifier.sol`, `src/CairnVerifierGateway.sol`, and `src/generated/` with the
 ///   verifier for `vk`;
 /// - `test/fixtures/CairnFixture.sol` (`fixture`), `test/utils/Test.sol` (a minimal
-///   cheatcode interface: the project needs no dependencies) and `test/CairnVerifier.t.sol`,
-///   which verifies the fixture directly and through a gateway and checks that a tampered
-///   proof and altered public values revert.
+///   cheatcode interface: the project needs no dependencies) and
+///   `test/generated/CairnVerifier.t.sol`, which verifies the fixture directly and through a
+///   gateway and checks that a tampered proof and altered public values revert.
 ///
 /// The fixture is checked as in [`write_fixtures`].
 pub fn foundry_project(
@@ -110,6 +111,11 @@ fn generated_files(
         });
     }
     parse_proof_bytes(&fixture.proof_bytes, selector(vk))?;
+    let test_values = [
+        ("SRC", src.to_owned()),
+        ("VERIFIER_HASH", word(&key)),
+        ("REGENERATE", one_line(regenerate_with)),
+    ];
     Ok(vec![
         (
             format!("{src}/generated/Groth16Verifier.sol"),
@@ -122,6 +128,10 @@ fn generated_files(
         (
             format!("test/fixtures/{FIXTURE_LIBRARY}.sol"),
             foundry_fixture(FIXTURE_LIBRARY, fixture, regenerate_with)?,
+        ),
+        (
+            "test/generated/CairnVerifier.t.sol".to_owned(),
+            fill(FIXTURE_TEST, &test_values),
         ),
     ])
 }

@@ -212,6 +212,7 @@ fn write_fixtures_layout() {
         "contracts/generated/Groth16Verifier.sol",
         "contracts/generated/CairnVerifierGroth16.sol",
         "test/fixtures/CairnFixture.sol",
+        "test/generated/CairnVerifier.t.sol",
     ];
     assert_eq!(names, expected.map(PathBuf::from));
     // Rewriting is allowed and gives the same bytes.
