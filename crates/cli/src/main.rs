@@ -6,6 +6,7 @@ mod execute;
 mod input;
 mod new;
 mod stark;
+mod wrap;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -40,7 +41,9 @@ enum Command {
     Execute(execute::ExecuteArgs),
     /// Prove a guest run with the STARK prover.
     Prove(stark::ProveArgs),
-    /// Verify a proof.
+    /// Wrap an outer STARK proof in a Groth16 proof for on-chain verification.
+    Wrap(wrap::WrapArgs),
+    /// Verify a proof (STARK or wrapped).
     Verify(stark::VerifyArgs),
     /// Print a program's verifying key digest (bytes32), as the on-chain verifier expects it.
     Vkey(stark::VkeyArgs),
@@ -93,6 +96,7 @@ fn run(cli: &Cli, timer: &cairn_sdk::phases::PhaseTimer, bar: &indicatif::Progre
             execute::run(args, cli.json).map(|code| if code == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Command::Prove(args) => stark::prove(args, cli.json, timer, bar).map(|()| ExitCode::SUCCESS),
+        Command::Wrap(args) => wrap::wrap(args, cli.json).map(|()| ExitCode::SUCCESS),
         Command::Verify(args) => stark::verify(args, cli.json).map(|()| ExitCode::SUCCESS),
         Command::Vkey(args) => stark::vkey(args, cli.json).map(|()| ExitCode::SUCCESS),
         Command::Bench(args) => bench::run(args, cli.json, timer).map(|()| ExitCode::SUCCESS),

@@ -37,7 +37,7 @@ impl ProofOptions {
     }
 }
 
-fn check_insecure(profile: &Profile, allowed: bool) -> Result<()> {
+pub(crate) fn check_insecure(profile: &Profile, allowed: bool) -> Result<()> {
     if profile.is_insecure() && !allowed {
         bail!(
             "the `{}` profile is insecure (for tests only); pass --insecure-test-params to use it",
@@ -156,38 +156,24 @@ pub(crate) struct VerifyArgs {
     /// Accept proofs made with the insecure `test` profile.
     #[arg(long)]
     insecure_test_params: bool,
+    /// For a wrapped proof: the Groth16 verifying key (snarkjs JSON, from `cairn wrap`);
+    /// default: the key cache's key with the proof's VERIFIER_HASH.
+    #[arg(long, value_name = "FILE")]
+    snark_vk: Option<PathBuf>,
 }
 
 pub(crate) fn verify(args: &VerifyArgs, json: bool) -> Result<()> {
     let bytes = std::fs::read(&args.proof).with_context(|| format!("cannot read proof {}", args.proof.display()))?;
     let (header, _) = read_header(&bytes).with_context(|| format!("{}", args.proof.display()))?;
+    if matches!(header.kind, FileKind::Groth16Proof | FileKind::PlonkProof) {
+        let program = (args.vk.as_deref(), args.elf.as_deref());
+        return crate::wrap::verify(&bytes, &args.proof, args.snark_vk.as_deref(), program, args.insecure_test_params, json);
+    }
     let profile = header.profile;
     check_insecure(&profile, args.insecure_test_params)?;
     let (_, proof): (_, CairnProof) =
         read_file(&bytes, FileKind::StarkProof).with_context(|| format!("{}", args.proof.display()))?;
-    let vk = match (&args.vk, &args.elf) {
-        (Some(path), _) => {
-            let vk_bytes = std::fs::read(path).with_context(|| format!("cannot read verifying key {}", path.display()))?;
-            read_file::<VerifyingKey>(&vk_bytes, FileKind::VerifyingKey)
-                .with_context(|| format!("{}", path.display()))?
-                .1
-        }
-        (None, Some(path)) => {
-            let elf = std::fs::read(path).with_context(|| format!("cannot read ELF {}", path.display()))?;
-            let client = ProverClient::new().with_config(header.config).with_profile(profile);
-            client.verifying_key(&elf).context("deriving the verifying key")?
-        }
-        (None, None) => bail!("give the verifying key with --vk FILE or the program with --elf FILE"),
-    };
-    if vk.config != header.config || vk.profile != profile.id {
-        bail!(
-            "the proof is {}/{} but the verifying key is {}/{}",
-            header.config.name(),
-            profile.name,
-            vk.config.name(),
-            vk.profile()?.name
-        );
-    }
+    let vk = load_vk(args.vk.as_deref(), args.elf.as_deref(), header.config, &profile)?;
     let start = Instant::now();
     let prepared = vk.prepare().context("preparing the verifying key")?;
     let prepare_ms = start.elapsed().as_secs_f64() * 1e3;
@@ -204,6 +190,35 @@ pub(crate) fn verify(args: &VerifyArgs, json: bool) -> Result<()> {
         println!("public values: {public_values}");
     }
     Ok(())
+}
+
+/// The program verifying key from `--vk FILE` or `--elf FILE`, checked against the proof's
+/// configuration and profile.
+pub(crate) fn load_vk(vk: Option<&Path>, elf: Option<&Path>, config: ConfigId, profile: &Profile) -> Result<VerifyingKey> {
+    let vk = match (vk, elf) {
+        (Some(path), _) => {
+            let vk_bytes = std::fs::read(path).with_context(|| format!("cannot read verifying key {}", path.display()))?;
+            read_file::<VerifyingKey>(&vk_bytes, FileKind::VerifyingKey)
+                .with_context(|| format!("{}", path.display()))?
+                .1
+        }
+        (None, Some(path)) => {
+            let elf = std::fs::read(path).with_context(|| format!("cannot read ELF {}", path.display()))?;
+            let client = ProverClient::new().with_config(config).with_profile(*profile);
+            client.verifying_key(&elf).context("deriving the verifying key")?
+        }
+        (None, None) => bail!("give the verifying key with --vk FILE or the program with --elf FILE"),
+    };
+    if vk.config != config || vk.profile != profile.id {
+        bail!(
+            "the proof is {}/{} but the verifying key is {}/{}",
+            config.name(),
+            profile.name,
+            vk.config.name(),
+            vk.profile()?.name
+        );
+    }
+    Ok(vk)
 }
 
 /// Arguments of `cairn vkey`.

@@ -47,9 +47,15 @@ pub enum SdkError {
     /// An I/O error, with the path it concerns.
     #[error("{0}")]
     Io(String),
+    /// The proof cannot be wrapped.
+    #[error("cannot wrap: {0}")]
+    Wrap(String),
+    /// The Groth16 backend failed (setup, proving, verification, encodings).
+    #[error("groth16: {0}")]
+    Groth16(cairn_groth16::Groth16Error),
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -13,6 +13,7 @@ pub mod phases;
 mod prover;
 mod public_values;
 mod snark;
+mod wrap;
 
 pub use cairn_executor::{ElfError, ExecutionError, ExecutorConfig, Program, DEFAULT_MAX_CYCLES};
 pub use client::{ExecutionReport, ProverClient, SdkError};
@@ -21,3 +22,4 @@ pub use inputs::Inputs;
 pub use prover::{CairnProof, PreparedVerifyingKey, ProvingKey, VerifyingKey, PROGRAM_VKEY_DOMAIN};
 pub use public_values::{PublicValues, PublicValuesError};
 pub use snark::{SnarkProof, SnarkSystem};
+pub use wrap::{Groth16Setup, KeyCache, WrapOptions, WrapTimings, WrappedGroth16, DEV_SETUP_SEED};

@@ -98,6 +98,11 @@ impl PreparedVerifyingKey {
         self.program_vkey
     }
 
+    /// The machine (the program's chips).
+    pub fn machine(&self) -> &Machine {
+        &self.machine
+    }
+
     /// Checks that `proof` attests a run of the program to exit code 0 that committed the
     /// proof's public values.
     pub fn verify(&self, proof: &CairnProof) -> Result<(), SdkError> {

@@ -34,19 +34,22 @@ pub enum FileKind {
     StarkProof = 1,
     /// A program verifying key.
     VerifyingKey = 2,
-    /// A Groth16 wrap proof (reserved).
+    /// A Groth16 wrap proof.
     Groth16Proof = 3,
-    /// A PLONK wrap proof (reserved).
+    /// A PLONK wrap proof.
     PlonkProof = 4,
+    /// Groth16 proving and verifying keys of a wrap circuit.
+    Groth16Keys = 5,
 }
 
 impl FileKind {
     /// All kinds.
-    pub const ALL: [Self; 4] = [
+    pub const ALL: [Self; 5] = [
         Self::StarkProof,
         Self::VerifyingKey,
         Self::Groth16Proof,
         Self::PlonkProof,
+        Self::Groth16Keys,
     ];
 
     /// Stable id.
@@ -61,6 +64,7 @@ impl FileKind {
             Self::VerifyingKey => "verifying key",
             Self::Groth16Proof => "Groth16 proof",
             Self::PlonkProof => "PLONK proof",
+            Self::Groth16Keys => "Groth16 keys",
         }
     }
 

@@ -39,7 +39,7 @@ pub use example::ExampleCircuit;
 pub use keys::{dev_setup, Groth16Keys, QapReduction, INSECURE_DEV_SETUP_WARNING};
 pub use prover::{prove, verify};
 pub use qap::CircomReduction;
-pub use r1cs::{export_r1cs, export_wtns};
+pub use r1cs::{export_r1cs, export_wtns, r1cs_digest};
 pub use snarkjs::{
     from_snarkjs_proof_json, from_snarkjs_public_json, from_snarkjs_vk_json, to_snarkjs_proof_json,
     to_snarkjs_public_json, to_snarkjs_vk_json,

@@ -136,3 +136,23 @@ pub fn export_wtns<C: ConstraintSynthesizer<Fr>, W: Write>(
     w.flush()?;
     Ok(info)
 }
+
+/// The circuit's identity: SHA-256 of its `.r1cs` file as [`export_r1cs`] writes it (built in
+/// setup mode, so no witness is needed). Keys are cached under this digest.
+pub fn r1cs_digest<C: ConstraintSynthesizer<Fr>>(
+    circuit: C,
+) -> Result<([u8; 32], CircuitInfo), Groth16Error> {
+    struct HashWriter(sha2::Sha256);
+    impl Write for HashWriter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            sha2::Digest::update(&mut self.0, buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut hasher = HashWriter(sha2::Digest::new());
+    let info = export_r1cs(circuit, &mut hasher)?;
+    Ok((sha2::Digest::finalize(hasher.0).into(), info))
+}

@@ -407,3 +407,18 @@ fn gadget_circuits_prove_and_export() {
     let info = export_r1cs(GadgetCircuit(None), Vec::new()).unwrap();
     assert_eq!(info.num_instance, 2);
 }
+
+#[test]
+fn r1cs_digest_is_the_hash_of_the_exported_file_and_tracks_the_circuit() {
+    use sha2::{Digest, Sha256};
+    let circuit = |rounds| ExampleCircuit { y: None, rounds };
+    let mut out = Vec::new();
+    export_r1cs(circuit(10), &mut out).unwrap();
+    let (digest, info) = r1cs_digest(circuit(10)).unwrap();
+    assert_eq!(digest, <[u8; 32]>::from(Sha256::digest(&out)));
+    assert_eq!(info.num_constraints, 21);
+    // The witness does not change the circuit; its structure does.
+    let with_witness = ExampleCircuit { y: Some(Fr::from(3u64)), rounds: 10 };
+    assert_eq!(r1cs_digest(with_witness).unwrap().0, digest);
+    assert_ne!(r1cs_digest(circuit(11)).unwrap().0, digest);
+}
