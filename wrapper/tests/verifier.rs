@@ -92,33 +92,79 @@ fn bump(x: &mut u32) {
     *x = (*x + 1) % field::P as u32;
 }
 
+type Edit = Box<dyn Fn(&mut StarkWitness)>;
+
+/// One edit per kind of value in the proof: every commitment, opened values of each kind,
+/// each FRI layer (commitment and a query's sibling), query paths and rows, every
+/// proof-of-work witness, the final polynomial and the public values.
+fn edits(w: &StarkWitness) -> Vec<(String, Edit)> {
+    let mut edits: Vec<(String, Edit)> = vec![
+        ("main commitment".into(), Box::new(|w| w.main[0] += Fr::from(1u64))),
+        ("preprocessed commitment".into(), Box::new(|w| w.preprocessed[0] += Fr::from(1u64))),
+        ("permutation commitment".into(), Box::new(|w| w.permutation[0] += Fr::from(1u64))),
+        ("quotient commitment".into(), Box::new(|w| w.quotient[0] += Fr::from(1u64))),
+        ("main trace at zeta".into(), Box::new(|w| bump(&mut w.opened[1].trace_local[0][0]))),
+        ("main trace at next".into(), Box::new(|w| bump(&mut w.opened[1].trace_next.as_mut().unwrap()[2][1]))),
+        ("preprocessed at zeta".into(), Box::new(|w| bump(&mut w.opened[0].preprocessed_local[0][0]))),
+        ("permutation at zeta".into(), Box::new(|w| bump(&mut w.opened[1].permutation_local[0][0]))),
+        ("permutation at next".into(), Box::new(|w| bump(&mut w.opened[1].permutation_next[0][3]))),
+        ("quotient chunk".into(), Box::new(|w| bump(&mut w.opened[0].quotient_chunks[0][0][1]))),
+        (
+            "lookup terminal".into(),
+            Box::new(|w| bump(&mut w.opened.iter_mut().find_map(|o| o.terminal.as_mut()).unwrap()[0])),
+        ),
+        ("final polynomial".into(), Box::new(|w| bump(&mut w.final_poly[0][0]))),
+        ("input Merkle path".into(), Box::new(|w| w.queries[0].inputs[0].path[0] += Fr::from(1u64))),
+        ("input opened row".into(), Box::new(|w| bump(&mut w.queries[1].inputs[1].rows[0][0]))),
+        ("lookup pow".into(), Box::new(|w| bump(&mut w.lookup_pow))),
+        ("ood pow".into(), Box::new(|w| bump(&mut w.ood_pow))),
+        ("batch pow".into(), Box::new(|w| bump(&mut w.batch_pow))),
+        ("query pow".into(), Box::new(|w| bump(&mut w.query_pow))),
+        ("public values digest".into(), Box::new(|w| w.digest[3] ^= 1)),
+        ("start pc".into(), Box::new(|w| w.start_pc += 4)),
+    ];
+    for layer in 0..w.fold_commits.len() {
+        edits.push((format!("FRI layer {layer} commitment"), Box::new(move |w| w.fold_commits[layer][0] += Fr::from(1u64))));
+        edits.push((format!("FRI layer {layer} sibling"), Box::new(move |w| bump(&mut w.queries[0].folds[layer].sibling[0]))));
+        edits.push((format!("FRI layer {layer} path"), Box::new(move |w| w.queries[1].folds[layer].path[0] += Fr::from(1u64))));
+        edits.push((format!("FRI layer {layer} pow"), Box::new(move |w| bump(&mut w.commit_pows[layer]))));
+    }
+    edits
+}
+
 #[test]
 fn tampering_fails_natively() {
     let fx = fixture();
-    type Edit = fn(&mut StarkWitness);
-    let edits: [(&str, Edit); 12] = [
-        ("main trace value", |w| bump(&mut w.opened[1].trace_local[0][0])),
-        ("quotient chunk", |w| bump(&mut w.opened[0].quotient_chunks[0][0][1])),
-        ("terminal", |w| bump(&mut w.opened.iter_mut().find_map(|o| o.terminal.as_mut()).unwrap()[0])),
-        ("main commitment", |w| w.main[0] += Fr::from(1u64)),
-        ("quotient commitment", |w| w.quotient[0] += Fr::from(1u64)),
-        ("preprocessed commitment", |w| w.preprocessed[0] += Fr::from(1u64)),
-        ("fold commitment", |w| w.fold_commits[0][0] += Fr::from(1u64)),
-        ("ood pow", |w| bump(&mut w.ood_pow)),
-        ("query pow", |w| bump(&mut w.query_pow)),
-        ("digest byte", |w| w.digest[3] ^= 1),
-        ("start pc", |w| w.start_pc += 4),
-        ("final poly", |w| bump(&mut w.final_poly[0][0])),
-    ];
-    for (what, edit) in edits {
+    for (what, edit) in edits(&fx.witness) {
         let mut w = fx.witness.clone();
         edit(&mut w);
+        assert_ne!(w, fx.witness, "{what}: the edit changed nothing");
         let (b, public) = native(&fx.shape, &w);
         let changed_input = public != Some(identity::public_input_fr(&fx.program_vkey, &fx.digest));
         // The digest and start pc edits are accepted as *another* statement only if the proof
         // binds them: they must fail the STARK check, not just change the public input.
         assert!(b.finish().is_err(), "{what}: accepted (public input changed: {changed_input})");
     }
+}
+
+/// The same edits on the R1CS backend: the constraint system Groth16 proves (linear
+/// combinations inlined, as the prover sees it) is unsatisfied, as the native backend says.
+#[test]
+fn tampering_leaves_the_r1cs_unsatisfied() {
+    let fx = fixture();
+    let start = Instant::now();
+    let edits = edits(&fx.witness);
+    for (what, edit) in &edits {
+        let mut w = fx.witness.clone();
+        edit(&mut w);
+        let circuit = StarkVerifierCircuit::new(fx.shape.clone(), Some(w));
+        let result = cairn_groth16::check_satisfied(circuit);
+        assert!(
+            matches!(result, Err(cairn_groth16::Groth16Error::Unsatisfied(_))),
+            "{what}: the R1CS is satisfied ({result:?})"
+        );
+    }
+    println!("{} tampered R1CS checked in {:.1?}", edits.len(), start.elapsed());
 }
 
 #[test]
@@ -156,6 +202,8 @@ fn honest_proof_satisfies_r1cs_and_shape_only_matches() {
     let start = Instant::now();
     assert!(cs.is_satisfied().unwrap());
     println!("R1CS built in {built:.1?}, checked in {:.1?}", start.elapsed());
+    // The fast matrix check agrees with arkworks' on the honest witness.
+    cairn_groth16::check_satisfied(StarkVerifierCircuit::new(fx.shape.clone(), Some(fx.witness.clone()))).unwrap();
     report("TEST", cs.num_constraints(), &sections);
     assert_eq!(cs.num_instance_variables(), 2, "one public input (plus the constant 1)");
     let (total, setup_sections) = constraint_counts(&fx.shape).unwrap();

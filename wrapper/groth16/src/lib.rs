@@ -25,7 +25,7 @@ mod zkey;
 pub use ark_bn254::Fr;
 pub use ark_relations::gr1cs::ConstraintSynthesizer;
 
-pub use circuit::CircuitInfo;
+pub use circuit::{check_satisfied, CircuitInfo};
 pub use encoding::{
     fq_from_be, fq_to_be, fr_from_be, fr_to_be, g1_from_evm, g1_to_evm, g2_from_evm, g2_to_evm,
     FIELD_BYTES, G1_BYTES, G2_BYTES,

@@ -6,7 +6,7 @@ use ark_groth16::{prepare_verifying_key, r1cs_to_qap::LibsnarkReduction, Groth16
 use ark_relations::gr1cs::ConstraintSynthesizer;
 use ark_std::rand::{CryptoRng, RngCore};
 
-use crate::circuit::{r1cs_matrices, synthesize};
+use crate::circuit::{first_unsatisfied, r1cs_matrices, synthesize};
 use crate::{
     CircomReduction, Groth16Error, Groth16Keys, Groth16Proof, Groth16VerifyingKey, QapReduction,
 };
@@ -27,11 +27,11 @@ where
 {
     let (cs, info) = synthesize(circuit, true)?;
     keys.check_shape(&info)?;
-    if let Some(failing) = cs.which_is_unsatisfied()? {
-        return Err(Groth16Error::Unsatisfied(failing));
-    }
     let matrices = r1cs_matrices(&cs)?;
     let assignment = [cs.instance_assignment()?, cs.witness_assignment()?].concat();
+    if let Some(i) = first_unsatisfied(&matrices, &assignment) {
+        return Err(Groth16Error::Unsatisfied(format!("constraint {i}")));
+    }
     let r = Fr::rand(rng);
     let s = Fr::rand(rng);
     let (pk, n_in, n_c) = (&keys.pk, info.num_instance, info.num_constraints);
