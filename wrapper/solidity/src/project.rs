@@ -11,7 +11,7 @@ use crate::{cairn_verifier_groth16, foundry_fixture, groth16_verifier, Fixture, 
 
 /// The command that rewrites the repository's generated contracts and fixtures
 /// ([`write_fixtures`]), named in their headers.
-pub const REGENERATE_COMMAND: &str = "cargo test -p cairn-solidity -- --ignored regenerate";
+pub const REGENERATE_COMMAND: &str = "cargo test -p cairn-solidity --test regenerate -- --ignored";
 
 /// The name of the fixture library in both layouts.
 const FIXTURE_LIBRARY: &str = "CairnFixture";

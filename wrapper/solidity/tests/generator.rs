@@ -292,13 +292,4 @@ fn foundry_project_compiles_without_warnings_and_verifies_the_proof() {
     }
 }
 
-/// Rewrites `contracts/generated/` and `test/fixtures/` in this repository from the synthetic
-/// proof: `cargo test -p cairn-solidity -- --ignored regenerate`.
-#[test]
-#[ignore = "rewrites files in the repository"]
-fn regenerate() {
-    let (vk, fixture) = synthetic();
-    for path in write_fixtures(&repo_root(), vk, fixture).unwrap() {
-        println!("wrote {}", path.display());
-    }
 }

@@ -1,0 +1,71 @@
+//! Regenerates the repository's on-chain fixtures from the real pipeline:
+//! `cargo test -p cairn-solidity --test regenerate -- --ignored`.
+//!
+//! The toy-rollup guest (`zkvm/examples/rollup`) runs one batch of transfers; its run is proven
+//! in the `outer` configuration with the TEST profile (test-size parameters) and wrapped with
+//! Groth16 under the deterministic development setup. Written:
+//! - `contracts/generated/*.sol` and `test/fixtures/CairnFixture.sol`, `test/generated/*`
+//!   (the verifier for that key, the proof as Solidity constants) for `forge test`;
+//! - `test/fixtures/rollup.groth16` (the wrapped proof) and `test/fixtures/rollup_groth16_vk.json`
+//!   (the key, snarkjs JSON) for the deploy/submit end-to-end test against anvil.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use cairn_sdk::{ConfigId, Inputs, KeyCache, Profile, ProverClient, WrapOptions};
+use cairn_solidity::{write_fixtures, Fixture};
+use serde::Serialize;
+
+/// A transfer, encoded as the rollup guest decodes it.
+#[derive(Serialize)]
+struct Transfer {
+    from: [u8; 20],
+    to: [u8; 20],
+    amount: u64,
+}
+
+fn account(n: u8) -> [u8; 20] {
+    let mut a = [0u8; 20];
+    a[0] = 0xca;
+    a[19] = n;
+    a
+}
+
+#[test]
+#[ignore = "rewrites fixtures in the repository (proves and wraps the rollup guest, ~2 min)"]
+fn regenerate() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let elf = std::fs::read(cairn_build::build_example("rollup").unwrap()).unwrap();
+    let client = ProverClient::new().with_config(ConfigId::Outer).with_profile(Profile::TEST);
+    let (pk, _) = client.setup(&elf).unwrap();
+    let state: BTreeMap<[u8; 20], u64> = (1..=3).map(|n| (account(n), 500 * u64::from(n))).collect();
+    let batch = vec![
+        Transfer { from: account(3), to: account(1), amount: 700 },
+        Transfer { from: account(1), to: account(9), amount: 1_000 },
+    ];
+    let mut inputs = Inputs::new();
+    inputs.write(&state).unwrap().write(&batch).unwrap();
+    let stark = client.prove(&pk, &inputs).unwrap();
+    assert_eq!(stark.public_values.len(), 64, "the rollup commits oldRoot ‖ newRoot");
+
+    let cache = KeyCache::new(root.join("target/cairn-fixture-keys"));
+    let options = WrapOptions { allow_insecure_profile: true, ..WrapOptions::default() };
+    let wrapped = client.wrap_groth16(&stark, &pk.prepared_vk().unwrap(), &options, &cache).unwrap();
+    let proof = &wrapped.proof;
+    client.verify_groth16(proof, &wrapped.vk).unwrap();
+
+    let fixture = Fixture {
+        program_vkey: proof.program_vkey,
+        public_values: proof.public_values.clone(),
+        proof_bytes: proof.proof_bytes.clone(),
+        verifier_hash: proof.verifier_hash,
+    };
+    for path in write_fixtures(&root, &wrapped.vk, &fixture).unwrap() {
+        println!("wrote {}", path.display());
+    }
+    let dir = root.join("test/fixtures");
+    proof.save(&Profile::TEST, &dir.join("rollup.groth16")).unwrap();
+    std::fs::write(dir.join("rollup_groth16_vk.json"), cairn_groth16::to_snarkjs_vk_json(&wrapped.vk)).unwrap();
+    println!("wrote {}/rollup.groth16 and rollup_groth16_vk.json ({} constraints)", dir.display(), wrapped.constraints);
+}
