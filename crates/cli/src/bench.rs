@@ -37,7 +37,7 @@ struct Row {
 }
 
 /// Peak resident memory of this process (Linux), in MiB.
-fn peak_rss_mib() -> f64 {
+pub(crate) fn peak_rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
         .lines()
@@ -47,13 +47,13 @@ fn peak_rss_mib() -> f64 {
 }
 
 /// Resets the peak-memory counter (Linux); later readings cover only what follows.
-fn reset_peak_rss() {
+pub(crate) fn reset_peak_rss() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
 /// The fibonacci input whose run has just under `2^log` cycles (the guest takes about 5 cycles per
 /// step plus a fixed start-up and hashing cost, measured by executing it).
-fn input_for(client: &ProverClient, elf: &[u8], log: u32) -> Result<(Inputs, u64)> {
+pub(crate) fn input_for(client: &ProverClient, elf: &[u8], log: u32) -> Result<(Inputs, u64)> {
     let run = |n: u32| -> Result<u64> {
         let mut inputs = Inputs::new();
         inputs.write(&n)?;

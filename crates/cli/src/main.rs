@@ -1,10 +1,12 @@
 //! `cairn`: build, execute and prove RISC-V guest programs.
 
 mod bench;
+mod bench_wrap;
 mod build;
 mod execute;
 mod input;
 mod new;
+mod solidity;
 mod stark;
 mod wrap;
 
@@ -43,12 +45,16 @@ enum Command {
     Prove(stark::ProveArgs),
     /// Wrap an outer STARK proof in a Groth16 proof for on-chain verification.
     Wrap(wrap::WrapArgs),
+    /// Write a standalone Foundry project (verifier contracts, the proof as a test fixture).
+    FoundryProject(solidity::FoundryProjectArgs),
     /// Verify a proof (STARK or wrapped).
     Verify(stark::VerifyArgs),
     /// Print a program's verifying key digest (bytes32), as the on-chain verifier expects it.
     Vkey(stark::VkeyArgs),
     /// Benchmark proving on the fibonacci guest (throughput, memory, proof size, verify time).
     Bench(bench::BenchArgs),
+    /// Benchmark the Groth16 wrap (constraints per part, setup and prove time, memory).
+    BenchWrap(bench_wrap::BenchWrapArgs),
 }
 
 fn init_tracing(verbose: u8, timer: &cairn_sdk::phases::PhaseTimer) {
@@ -97,8 +103,10 @@ fn run(cli: &Cli, timer: &cairn_sdk::phases::PhaseTimer, bar: &indicatif::Progre
         }
         Command::Prove(args) => stark::prove(args, cli.json, timer, bar).map(|()| ExitCode::SUCCESS),
         Command::Wrap(args) => wrap::wrap(args, cli.json).map(|()| ExitCode::SUCCESS),
+        Command::FoundryProject(args) => solidity::run(args, cli.json).map(|()| ExitCode::SUCCESS),
         Command::Verify(args) => stark::verify(args, cli.json).map(|()| ExitCode::SUCCESS),
         Command::Vkey(args) => stark::vkey(args, cli.json).map(|()| ExitCode::SUCCESS),
         Command::Bench(args) => bench::run(args, cli.json, timer).map(|()| ExitCode::SUCCESS),
+        Command::BenchWrap(args) => bench_wrap::run(args, cli.json).map(|()| ExitCode::SUCCESS),
     }
 }

@@ -176,3 +176,60 @@ fn prove_then_verify_and_reject_tampering() {
     let out = cairn(&["verify", proof_s, "--vk", vk_s, "--insecure-test-params"]);
     assert!(text(&out.stderr).contains("not a Cairn file") || text(&out.stderr).contains("Cairn"), "{}", text(&out.stderr));
 }
+
+/// `cairn wrap --groth16` on an outer TEST proof (test-size circuit, ≈ 0.85 M constraints),
+/// then `cairn verify proof.groth16` with the key from the cache and from the written file.
+#[test]
+fn wrap_then_verify_the_groth16_proof() {
+    let elf = fibonacci_elf();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = |name: &str| dir.path().join(name).to_str().expect("utf-8").to_owned();
+    let (proof, wrapped, vk_json, cache) = (path("proof.bin"), path("proof.groth16"), path("groth16_vk.json"), path("cache"));
+    let out = cairn(&[
+        "prove", &elf, "-i", "u32:10", "--config", "outer", "--profile", "test", "--insecure-test-params", "-o", &proof,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let wrap = |extra: &[&str]| {
+        let mut args = vec!["wrap", "--groth16", &proof, "--elf", &elf, "-o", &wrapped, "--cache-dir", &cache];
+        args.extend_from_slice(extra);
+        cairn(&args)
+    };
+    let refused = wrap(&[]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(text(&refused.stderr).contains("insecure `test` profile"), "{}", text(&refused.stderr));
+    let out = wrap(&["--insecure-test-params"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("INSECURE"), "the dev setup must be flagged: {}", text(&out.stderr));
+    assert!(Path::new(&vk_json).exists());
+
+    // The key from the cache (by VERIFIER_HASH) and from the file; the program pinned by --elf.
+    let verify = |extra: &[&str]| {
+        let mut args = vec!["verify", &wrapped, "--insecure-test-params"];
+        args.extend_from_slice(extra);
+        Command::new(env!("CARGO_BIN_EXE_cairn")).args(&args).env("CAIRN_CACHE_DIR", &cache).output().expect("runs")
+    };
+    let ok = verify(&[]);
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    assert!(text(&ok.stdout).contains("Groth16 proof is valid"));
+    let ok = verify(&["--snark-vk", &vk_json, "--elf", &elf]);
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    let other = build(&repo().join("zkvm/examples/sha256"));
+    let wrong = verify(&["--elf", &other]);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(text(&wrong.stderr).contains("the proof is for program"), "{}", text(&wrong.stderr));
+
+    // Tampered proof bytes, and a truncated file: clear errors, exit status 2.
+    let bytes = std::fs::read(&wrapped).expect("read");
+    let mut bad = bytes.clone();
+    let n = bad.len();
+    bad[n - 70] ^= 1; // inside B
+    std::fs::write(&wrapped, &bad).expect("write");
+    let out = verify(&[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains("verification failed"), "{}", text(&out.stderr));
+    std::fs::write(&wrapped, &bytes[..n / 2]).expect("write");
+    let out = verify(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("truncated or corrupt"), "{}", text(&out.stderr));
+}

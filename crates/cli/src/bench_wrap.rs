@@ -1,0 +1,110 @@
+//! `cairn bench-wrap`: the Groth16 wrap of a fibonacci `outer` proof: constraints per part of
+//! the verifier circuit, setup and prove time, peak memory of each step.
+
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use cairn_sdk::{ConfigId, Profile, ProverClient};
+use cairn_wrapper::circuit::{constraint_counts, StarkVerifierCircuit};
+use clap::Args;
+use serde::Serialize;
+
+use crate::bench::{input_for, peak_rss_mib, reset_peak_rss};
+
+/// Arguments of `cairn bench-wrap`.
+#[derive(Debug, Args)]
+pub(crate) struct BenchWrapArgs {
+    /// Log2 of the cycles of the wrapped fibonacci run (just below 2^k).
+    #[arg(long, default_value_t = 16)]
+    log_cycles: u32,
+    /// Security profile of the STARK that is wrapped.
+    #[arg(long, default_value = "production")]
+    profile: String,
+    /// Only count constraints (no Groth16 setup or proof).
+    #[arg(long)]
+    count_only: bool,
+}
+
+#[derive(Serialize)]
+struct Report {
+    profile: &'static str,
+    cycles: u64,
+    stark_prove_s: f64,
+    constraints: usize,
+    sections: Vec<(String, usize)>,
+    count_s: f64,
+    witness_s: f64,
+    setup_s: Option<f64>,
+    setup_peak_rss_mib: Option<f64>,
+    prove_s: Option<f64>,
+    prove_peak_rss_mib: Option<f64>,
+    verify_ms: Option<f64>,
+}
+
+pub(crate) fn run(args: &BenchWrapArgs, json: bool) -> Result<()> {
+    let profile = Profile::by_name(&args.profile).with_context(|| format!("--profile {}", args.profile))?;
+    let elf = std::fs::read(cairn_build::build_example("fibonacci").context("building the fibonacci guest")?)?;
+    let client = ProverClient::new().with_config(ConfigId::Outer).with_profile(profile);
+    let (pk, _) = client.setup(&elf)?;
+    let vk = pk.prepared_vk()?;
+    let (inputs, cycles) = input_for(&client, &elf, args.log_cycles)?;
+    let start = Instant::now();
+    let proof = client.prove(&pk, &inputs)?;
+    let stark_prove_s = start.elapsed().as_secs_f64();
+
+    let start = Instant::now();
+    let circuit = client.wrap_circuit(&proof, &vk, true)?;
+    let witness_s = start.elapsed().as_secs_f64();
+    let start = Instant::now();
+    let (constraints, sections) = constraint_counts(circuit.shape())?;
+    let count_s = start.elapsed().as_secs_f64();
+    let mut report = Report {
+        profile: profile.name,
+        cycles,
+        stark_prove_s,
+        constraints,
+        sections: sections.iter().map(|(s, n)| (format!("{s:?}"), *n)).collect(),
+        count_s,
+        witness_s,
+        setup_s: None,
+        setup_peak_rss_mib: None,
+        prove_s: None,
+        prove_peak_rss_mib: None,
+        verify_ms: None,
+    };
+    if !args.count_only {
+        reset_peak_rss();
+        let start = Instant::now();
+        let blank = StarkVerifierCircuit::new(circuit.shape().clone(), None);
+        let keys = cairn_groth16::dev_setup(blank, cairn_sdk::DEV_SETUP_SEED)?;
+        report.setup_s = Some(start.elapsed().as_secs_f64());
+        report.setup_peak_rss_mib = Some(peak_rss_mib());
+        reset_peak_rss();
+        let start = Instant::now();
+        let groth16 = cairn_groth16::prove(&keys, circuit, &mut rand_core::OsRng)?;
+        report.prove_s = Some(start.elapsed().as_secs_f64());
+        report.prove_peak_rss_mib = Some(peak_rss_mib());
+        let start = Instant::now();
+        let digest = proof.public_values_digest();
+        let input = cairn_wrapper::identity::public_input_fr(&proof.program_vkey, &digest);
+        cairn_groth16::verify(&keys.verifying_key(), &groth16, input)?;
+        report.verify_ms = Some(start.elapsed().as_secs_f64() * 1e3);
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(());
+    }
+    let secs = |s: Option<f64>| s.map_or("-".into(), |s| format!("{s:.1} s"));
+    let mib = |m: Option<f64>| m.map_or("-".into(), |m| format!("{m:.0} MiB"));
+    println!("fibonacci, {} cycles, outer/{} (STARK proved in {:.1} s)", cycles, profile.name, stark_prove_s);
+    println!("circuit: {constraints} R1CS constraints (counted in {count_s:.1} s; witness in {witness_s:.1} s)");
+    for (section, n) in &report.sections {
+        println!("  {section:<16} {n:>10}  ({:.1} %)", 100.0 * *n as f64 / constraints as f64);
+    }
+    println!("groth16 setup: {} (peak {})", secs(report.setup_s), mib(report.setup_peak_rss_mib));
+    println!("groth16 prove: {} (peak {})", secs(report.prove_s), mib(report.prove_peak_rss_mib));
+    if let Some(ms) = report.verify_ms {
+        println!("groth16 verify: {ms:.1} ms");
+    }
+    Ok(())
+}
