@@ -10,14 +10,20 @@
 use ark_bn254::Fr;
 use ark_ff::{BigInteger, PrimeField};
 
-/// Which part of the verifier constraints belong to, for the constraint-count breakdown.
+/// Which part of the verifier constraints belong to, for the constraint-count breakdown. A
+/// gadget's constraints count towards the section its caller is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Section {
-    /// Poseidon2 permutations (Merkle paths, transcript).
-    Hashing,
-    /// Emulated BabyBear and BabyBear⁴ arithmetic.
-    FieldArithmetic,
-    /// FRI folding and query consistency.
+    /// The Fiat-Shamir transcript: challenger permutations, squeezes, proof-of-work checks.
+    Transcript,
+    /// Proof values allocated as canonical BabyBear (their range checks): opened rows and
+    /// values, FRI siblings, final polynomial, PoW witnesses.
+    OpenedValues,
+    /// Leaf hashes of opened rows (input rounds and commit-phase pairs).
+    MerkleLeaves,
+    /// Merkle paths: node compressions, child ordering, root selection.
+    MerklePaths,
+    /// FRI arithmetic: domain points, reduced openings, folding, final polynomial.
     Fri,
     /// Evaluating the AIR constraints and LogUp sums.
     AirEvaluation,
@@ -29,8 +35,16 @@ pub enum Section {
 
 impl Section {
     /// All sections, in report order.
-    pub const ALL: [Self; 6] =
-        [Self::Hashing, Self::FieldArithmetic, Self::Fri, Self::AirEvaluation, Self::Sha256, Self::Other];
+    pub const ALL: [Self; 8] = [
+        Self::Transcript,
+        Self::OpenedValues,
+        Self::MerkleLeaves,
+        Self::MerklePaths,
+        Self::Fri,
+        Self::AirEvaluation,
+        Self::Sha256,
+        Self::Other,
+    ];
 }
 
 /// A circuit over the BN254 scalar field.
@@ -61,11 +75,33 @@ pub trait CircuitBuilder {
 
     /// Constrains `a = b`.
     fn assert_eq(&mut self, a: &Self::Var, b: &Self::Var);
+    /// Constrains `a · b = c` (one R1CS constraint, where `mul` then `assert_eq` take two).
+    fn assert_mul(&mut self, a: &Self::Var, b: &Self::Var, c: &Self::Var) {
+        let product = self.mul(a, b);
+        self.assert_eq(&product, c);
+    }
     /// Constrains `a` to `bits` bits and returns them, least significant first, each boolean.
     fn to_bits(&mut self, a: &Self::Var, bits: usize) -> Vec<Self::Var>;
     /// Constrains `a < 2^bits`. Backends with lookups override this.
     fn range_check(&mut self, a: &Self::Var, bits: usize) {
         self.to_bits(a, bits);
+    }
+    /// A new witness below `2^bits`, allocated as its bits (boolean, least significant first):
+    /// the value is their weighted sum, so no recomposition constraint is needed.
+    fn witness_bits(&mut self, value: Option<Fr>, bits: usize) -> (Self::Var, Vec<Self::Var>) {
+        let value = value.map(to_biguint);
+        let mut sum = self.constant(Fr::from(0u64));
+        let mut out = Vec::with_capacity(bits);
+        let mut weight = Fr::from(1u64);
+        for i in 0..bits {
+            let bit = self.witness(value.as_ref().map(|v| Fr::from(u64::from(v.bit(i as u64)))));
+            self.assert_bool(&bit);
+            let term = self.scale(&bit, weight);
+            sum = self.add(&sum, &term);
+            weight += weight;
+            out.push(bit);
+        }
+        (sum, out)
     }
 
     /// Starts attributing constraints to `section`; returns the previous section.
@@ -84,14 +120,14 @@ pub trait CircuitBuilder {
         self.assert_eq(a, &zero);
     }
 
-    /// Constrains `a` to be 0 or 1.
+    /// Constrains `a` to be 0 or 1: `a·(1 − a) = 0`.
     fn assert_bool(&mut self, a: &Self::Var) {
         let one_minus = {
             let neg = self.scale(a, -Fr::from(1u64));
             self.add_const(&neg, Fr::from(1u64))
         };
-        let product = self.mul(a, &one_minus);
-        self.assert_zero(&product);
+        let zero = self.constant(Fr::from(0u64));
+        self.assert_mul(a, &one_minus, &zero);
     }
 
     /// A witness computed from known values by `f`, or unknown in shape-only mode.

@@ -31,7 +31,7 @@ use p3_challenger::fs::{DomainSeparator, FieldUnit};
 use p3_challenger::CanObserve;
 use p3_field::PrimeField32;
 
-use crate::builder::{from_biguint, to_biguint, CircuitBuilder};
+use crate::builder::{from_biguint, to_biguint, CircuitBuilder, Section};
 use crate::field::{self, Ext, Felt, P};
 use crate::poseidon2;
 use crate::sponge::{canonical, pack, LIMBS_PER_ELEMENT, RATE};
@@ -88,7 +88,9 @@ impl<V: Clone> Challenger<V> {
     pub fn observe<B: CircuitBuilder<Var = V>>(&mut self, b: &mut B, x: &Felt<V>) {
         self.words.clear();
         self.squeezed.clear();
+        let previous = b.set_section(Section::Transcript);
         let x = canonical(b, x);
+        b.set_section(previous);
         self.pending.push(x);
         if self.pending.len() == RATE * LIMBS_PER_ELEMENT {
             self.flush(b);
@@ -146,6 +148,7 @@ impl<V: Clone> Challenger<V> {
         if let Some(sample) = self.squeezed.pop() {
             return sample;
         }
+        let previous = b.set_section(Section::Transcript);
         let word = match self.words.pop() {
             Some(word) => word,
             None => {
@@ -156,6 +159,7 @@ impl<V: Clone> Challenger<V> {
             }
         };
         let [d0, d1, d2, d3, d4, d5, d6] = split_word(b, &word);
+        b.set_section(previous);
         self.squeezed = vec![d0, d1, d2, d3, d4, d5];
         d6
     }
@@ -190,11 +194,13 @@ impl<V: Clone> Challenger<V> {
         self.observe(b, witness);
         let sampled = self.sample_bits(b, bits)?;
         // Boolean digits sum to zero only if all are zero.
+        let previous = b.set_section(Section::Transcript);
         let mut sum = b.constant(Fr::from(0u64));
         for bit in &sampled {
             sum = b.add(&sum, bit);
         }
         b.assert_zero(&sum);
+        b.set_section(previous);
         Ok(())
     }
 
@@ -217,7 +223,9 @@ impl<V: Clone> Challenger<V> {
             self.sponge[i] = values.get(i).cloned().unwrap_or_else(|| zero.clone());
         }
         self.sponge[RATE] = b.add_const(&self.sponge[RATE], Fr::from(tag));
+        let previous = b.set_section(Section::Transcript);
         self.sponge = poseidon2::permute(b, &self.sponge);
+        b.set_section(previous);
         self.words = self.sponge[..RATE].to_vec();
     }
 }
@@ -241,14 +249,12 @@ pub fn split_word<B: CircuitBuilder>(b: &mut B, word: &B::Var) -> [Sample<B::Var
     let digits: [Sample<B::Var>; SQUEEZE_LIMBS] = core::array::from_fn(|_| {
         let digit = remaining.as_ref().map(|w| from_biguint(&(w % &p)));
         remaining = remaining.as_ref().map(|w| w / &p);
-        let v = b.witness(digit);
-        let bits = b.to_bits(&v, 31);
+        let (v, bits) = b.witness_bits(digit, 31);
         field::assert_below_p(b, &bits);
         Sample { felt: Felt { v, bound: 31 }, bits }
     });
-    let rest = b.witness(remaining.as_ref().map(from_biguint));
     let rest_bits = rest_max.bits() as usize;
-    b.range_check(&rest, rest_bits);
+    let (rest, _) = b.witness_bits(remaining.as_ref().map(from_biguint), rest_bits);
     let neg_rest = b.scale(&rest, -Fr::from(1u64));
     let slack = b.add_const(&neg_rest, from_biguint(&rest_max));
     b.range_check(&slack, rest_bits);

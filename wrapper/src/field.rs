@@ -9,6 +9,7 @@
 //! [`Ext`] is BabyBear⁴ = BabyBear[X]/(X⁴ − 11), as in Plonky3's `BinomialExtensionField`.
 
 use ark_bn254::Fr;
+use ark_ff::Field as _;
 use num_bigint::BigUint;
 
 use crate::builder::{from_biguint, to_biguint, CircuitBuilder};
@@ -42,29 +43,33 @@ pub fn constant<B: CircuitBuilder>(b: &mut B, c: u64) -> Felt<B::Var> {
     Felt { v: b.constant(Fr::from(c)), bound: bits_of(&BigUint::from(c)).max(1) }
 }
 
-/// Constrains `x` (31 bits known to be checked by `bits`) to be below `p`: with `x < 2^31`,
-/// `x ≥ p` exactly when bits 27..31 are all set and bits 0..27 are not all zero.
+/// Constrains `x` (31 bits known to be checked by `bits`) to be below `p = 15·2^27 + 1`: with
+/// `x = hi·2^27 + lo`, `x < p` exactly when `hi < 15` or `lo = 0`, i.e. when some `s` has
+/// `(15 − hi)·s = lo` (`s = lo/(15 − hi)`): one constraint.
 pub fn assert_below_p<B: CircuitBuilder>(b: &mut B, bits: &[B::Var]) {
-    let top = b.mul(&bits[27], &bits[28]);
-    let top = b.mul(&top, &bits[29]);
-    let top = b.mul(&top, &bits[30]);
+    let mut room = b.constant(Fr::from(15u64));
+    for (i, bit) in bits.iter().enumerate().take(31).skip(27) {
+        let term = b.scale(bit, -Fr::from(1u64 << (i - 27)));
+        room = b.add(&room, &term);
+    }
     let mut low = b.constant(Fr::from(0u64));
     for (i, bit) in bits.iter().take(27).enumerate() {
         let term = b.scale(bit, Fr::from(1u64 << i));
         low = b.add(&low, &term);
     }
-    let product = b.mul(&top, &low);
-    b.assert_zero(&product);
+    let s = b.hint(&[room.clone(), low.clone()], |v| v[0].inverse().map_or(Fr::from(0u64), |inv| v[1] * inv));
+    b.assert_mul(&room, &s, &low);
 }
 
-/// A canonical BabyBear witness (range-checked below `p`).
+/// A canonical BabyBear witness: 31 bits (the value is their sum) and below `p`; 32
+/// constraints in R1CS.
 pub fn witness<B: CircuitBuilder>(b: &mut B, value: Option<u32>) -> Felt<B::Var> {
-    let v = b.witness(value.map(|x| Fr::from(u64::from(x))));
-    assert_canonical(b, &v);
+    let (v, bits) = b.witness_bits(value.map(|x| Fr::from(u64::from(x))), 31);
+    assert_below_p(b, &bits);
     Felt { v, bound: 31 }
 }
 
-/// Constrains `v < p`.
+/// Constrains an existing variable `v < p`.
 pub fn assert_canonical<B: CircuitBuilder>(b: &mut B, v: &B::Var) {
     let bits = b.to_bits(v, 31);
     assert_below_p(b, &bits);
@@ -116,19 +121,23 @@ fn fit<B: CircuitBuilder>(b: &mut B, x: &Felt<B::Var>, y: &Felt<B::Var>, bound: 
     }
 }
 
-/// The canonical residue of `x`: witnesses `q`, `r` with `x = q·p + r`, `q < 2^(bound − 30)`,
-/// `r < p`.
+/// Bits of the quotient `⌊x/p⌋` for `x < 2^bound` (`p > 2^30`).
+fn quotient_bits(bound: u32) -> usize {
+    bound.saturating_sub(30).max(1) as usize
+}
+
+/// The canonical residue of `x`: witnesses `q` (as its `bound − 30` bits) and canonical `r` with
+/// `x = q·p + r`, which holds over the integers since `q·p + r < 2^(bound+1)` is far below the
+/// BN254 modulus.
 pub fn reduce<B: CircuitBuilder>(b: &mut B, x: &Felt<B::Var>) -> Felt<B::Var> {
     let value = b.value(&x.v).map(to_biguint);
     let p = BigUint::from(P);
-    let q = b.witness(value.as_ref().map(|v| from_biguint(&(v / &p))));
-    let r = b.witness(value.as_ref().map(|v| from_biguint(&(v % &p))));
-    b.range_check(&q, x.bound.saturating_sub(30).max(1) as usize);
-    assert_canonical(b, &r);
+    let (q, _) = b.witness_bits(value.as_ref().map(|v| from_biguint(&(v / &p))), quotient_bits(x.bound));
+    let r = witness(b, value.as_ref().map(|v| u32::try_from(v % &p).unwrap_or(0)));
     let qp = b.scale(&q, Fr::from(P));
-    let recomposed = b.add(&qp, &r);
+    let recomposed = b.add(&qp, &r.v);
     b.assert_eq(&recomposed, &x.v);
-    Felt { v: r, bound: 31 }
+    r
 }
 
 /// Constrains `x ≡ y (mod p)`: `x − y` (made non-negative) is `q·p` for a range-checked `q`.
@@ -136,8 +145,7 @@ pub fn assert_eq<B: CircuitBuilder>(b: &mut B, x: &Felt<B::Var>, y: &Felt<B::Var
     let d = sub(b, x, y);
     let value = b.value(&d.v).map(to_biguint);
     let p = BigUint::from(P);
-    let q = b.witness(value.as_ref().map(|v| from_biguint(&(v / &p))));
-    b.range_check(&q, d.bound.saturating_sub(30).max(1) as usize);
+    let (q, _) = b.witness_bits(value.as_ref().map(|v| from_biguint(&(v / &p))), quotient_bits(d.bound));
     let qp = b.scale(&q, Fr::from(P));
     b.assert_eq(&qp, &d.v);
 }

@@ -497,6 +497,7 @@ fn leaf_row<B: CircuitBuilder>(
     value: &Ext<B::Var>,
     sibling: &Ext<B::Var>,
 ) -> Vec<Felt<B::Var>> {
+    let previous = b.set_section(Section::MerklePaths);
     let mut lower = Vec::with_capacity(4);
     let mut upper = Vec::with_capacity(4);
     for (v, u) in value.iter().zip(sibling) {
@@ -504,6 +505,7 @@ fn leaf_row<B: CircuitBuilder>(
         lower.push(Felt { v: l, bound: 31 });
         upper.push(Felt { v: r, bound: 31 });
     }
+    b.set_section(previous);
     lower.extend(upper);
     lower
 }

@@ -109,6 +109,16 @@ impl CircuitBuilder for NativeBuilder {
         self.check(a == b);
     }
 
+    fn assert_mul(&mut self, a: &Fr, b: &Fr, c: &Fr) {
+        self.check(*a * b == *c);
+    }
+
+    fn witness_bits(&mut self, value: Option<Fr>, bits: usize) -> (Fr, Vec<Fr>) {
+        // A value that does not fit fails here instead of being silently truncated.
+        let v = self.witness(value);
+        (v, self.to_bits(&v, bits))
+    }
+
     fn to_bits(&mut self, a: &Fr, bits: usize) -> Vec<Fr> {
         let repr = a.into_bigint();
         let fits = repr.num_bits() as usize <= bits;

@@ -21,7 +21,7 @@ use cairn_stark::poseidon2_bn254::{round_constants, ROUNDS_F, ROUNDS_P};
 use p3_bn254::Bn254;
 use p3_field::PrimeField as _;
 
-use crate::builder::{CircuitBuilder, Section};
+use crate::builder::CircuitBuilder;
 
 /// Permutation width.
 pub const WIDTH: usize = cairn_stark::poseidon2_bn254::WIDTH;
@@ -100,7 +100,6 @@ fn full_round<B: CircuitBuilder>(b: &mut B, s: &mut [B::Var; WIDTH], rc: &[Fr; W
 
 /// The Poseidon2-BN254 width-3 permutation, exactly as p3-bn254 0.8 computes it.
 pub fn permute<B: CircuitBuilder>(b: &mut B, state: &[B::Var; WIDTH]) -> [B::Var; WIDTH] {
-    let previous = b.set_section(Section::Hashing);
     let rc = constants();
     let mut s = state.clone();
     external_layer(b, &mut s);
@@ -114,6 +113,5 @@ pub fn permute<B: CircuitBuilder>(b: &mut B, state: &[B::Var; WIDTH]) -> [B::Var
     for row in &rc.terminal {
         full_round(b, &mut s, row);
     }
-    b.set_section(previous);
     s
 }

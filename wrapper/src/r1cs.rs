@@ -99,6 +99,11 @@ impl CircuitBuilder for R1csBuilder {
         self.record(r, || ());
     }
 
+    fn assert_mul(&mut self, a: &FpVar<Fr>, b: &FpVar<Fr>, c: &FpVar<Fr>) {
+        let r = a.mul_equals(b, c);
+        self.record(r, || ());
+    }
+
     fn to_bits(&mut self, a: &FpVar<Fr>, bits: usize) -> Vec<FpVar<Fr>> {
         let value = a.value().ok().map(crate::builder::to_biguint);
         let mut out = Vec::with_capacity(bits);

@@ -21,7 +21,7 @@
 
 use ark_bn254::Fr;
 
-use crate::builder::CircuitBuilder;
+use crate::builder::{CircuitBuilder, Section};
 use crate::field::{self, Felt};
 use crate::poseidon2;
 
@@ -251,17 +251,23 @@ pub fn verify_batch<B: CircuitBuilder>(
 ) -> Result<(), MmcsError> {
     let (order, path_levels) = check_shape(cap.len(), shapes, index_bits.len(), opened, siblings.len())?;
     let max_height = shapes[order[0]].height;
+    let previous = b.set_section(Section::MerkleLeaves);
     let mut node = hash_at_height(b, &order, shapes, opened, max_height).unwrap_or_else(|| b.constant(Fr::from(0u64)));
     for (level, (bit, sibling)) in index_bits.iter().zip(siblings).enumerate() {
+        b.set_section(Section::MerklePaths);
         let (left, right) = order_children(b, bit, &node, sibling);
         node = compress(b, &left, &right);
         let height = max_height >> (level + 1);
+        b.set_section(Section::MerkleLeaves);
         if let Some(injected) = hash_at_height(b, &order, shapes, opened, height) {
+            b.set_section(Section::MerklePaths);
             node = compress(b, &node, &injected);
         }
     }
+    b.set_section(Section::MerklePaths);
     let root = select_root(b, cap, &index_bits[path_levels..]);
     b.assert_eq(&node, &root);
+    b.set_section(previous);
     Ok(())
 }
 

@@ -107,11 +107,18 @@ fn check_witness(shape: &VerifierShape, w: &StarkWitness) -> Result<(), Verifier
 
 /// Allocates `len` extension witnesses from `values` (unknown in shape-only mode).
 fn exts<B: CircuitBuilder>(b: &mut B, values: Option<&[ExtValue]>, len: usize) -> Vec<Ext<B::Var>> {
-    (0..len).map(|k| field::ext_witness(b, values.and_then(|v| v.get(k)).copied())).collect()
+    let previous = b.set_section(Section::OpenedValues);
+    let out = (0..len).map(|k| field::ext_witness(b, values.and_then(|v| v.get(k)).copied())).collect();
+    b.set_section(previous);
+    out
 }
 
+/// A canonical proof value (its range check counts as [`Section::OpenedValues`]).
 fn felt<B: CircuitBuilder>(b: &mut B, value: Option<u32>) -> Felt<B::Var> {
-    field::witness(b, value)
+    let previous = b.set_section(Section::OpenedValues);
+    let out = field::witness(b, value);
+    b.set_section(previous);
+    out
 }
 
 fn caps<B: CircuitBuilder>(b: &mut B, values: Option<&[Fr]>, len: usize) -> Vec<B::Var> {
@@ -219,6 +226,7 @@ fn build<B: CircuitBuilder>(
     ch.observe_cap(b, &main);
     let start_pc = felt(b, w.map(|w| w.start_pc));
     let digest: Vec<B::Var> = sha256::bytes_witness(b, w.map(|w| &w.digest[..]), 32);
+    let previous = b.set_section(Section::OpenedValues);
     let digest_felts: Vec<Felt<B::Var>> = digest
         .iter()
         .map(|v| {
@@ -226,6 +234,7 @@ fn build<B: CircuitBuilder>(
             Felt { v: v.clone(), bound: 8 }
         })
         .collect();
+    b.set_section(previous);
     let zero = field::constant(b, 0);
     let mut public_values = Vec::new();
     for slots in &shape.public_slots {

@@ -115,6 +115,31 @@ fn non_canonical_witnesses_are_rejected() {
     }
 }
 
+/// `field::witness` allocates the 31 bits and proves the value below `p` in one constraint
+/// (`(15 − hi)·s = lo`): the values at and just above `p`, with `hi = 15`, are refused.
+#[test]
+fn non_canonical_allocations_are_rejected() {
+    let cases = [(0u32, true), (P as u32 - 1, true), (P as u32 - 2, true), ((P as u32) - 1 - (1 << 26), true)];
+    let bad = [P as u32, P as u32 + 1, P as u32 + (1 << 26), (1 << 31) - 1];
+    for (value, ok) in cases.into_iter().chain(bad.map(|v| (v, false))) {
+        let mut native = NativeBuilder::new();
+        field::witness(&mut native, Some(value));
+        assert_eq!(native.finish().is_ok(), ok, "native, {value}");
+
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        let mut r1cs = R1csBuilder::new(cs.clone());
+        let before = cs.num_constraints();
+        field::witness(&mut r1cs, Some(value));
+        assert_eq!(cs.num_constraints() - before, 32);
+        r1cs.finish().unwrap();
+        assert_eq!(cs.is_satisfied().unwrap(), ok, "r1cs, {value}");
+    }
+    // A value beyond 31 bits is refused natively rather than truncated.
+    let mut native = NativeBuilder::new();
+    field::witness(&mut native, Some((1 << 31) + 5));
+    assert!(native.finish().is_err());
+}
+
 #[test]
 fn unequal_values_fail_the_equality_check() {
     for (x, y, ok) in [(5u32, 5u32, true), (5, 6, false), (0, P as u32 - 1, false)] {

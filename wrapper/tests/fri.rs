@@ -336,7 +336,7 @@ fn native(inst: &Instance, rep: &Replay, queries: usize, tamper: Tamper) -> bool
     b.finish().is_ok()
 }
 
-/// `(satisfied, total constraints, FRI section, hashing section)`.
+/// `(satisfied, total constraints, FRI section, Merkle sections)`.
 fn r1cs(inst: &Instance, rep: &Replay, queries: usize, tamper: Tamper) -> (bool, usize, usize, usize) {
     let cs = ConstraintSystem::<Fr>::new_ref();
     let mut b = R1csBuilder::new(cs.clone());
@@ -344,7 +344,7 @@ fn r1cs(inst: &Instance, rep: &Replay, queries: usize, tamper: Tamper) -> (bool,
     run(&mut b, inst, rep, queries, tamper);
     let counts = b.finish().unwrap();
     let get = |s| counts.get(&s).copied().unwrap_or(0);
-    (cs.is_satisfied().unwrap(), cs.num_constraints() - before, get(Section::Fri), get(Section::Hashing))
+    (cs.is_satisfied().unwrap(), cs.num_constraints() - before, get(Section::Fri), get(Section::MerkleLeaves) + get(Section::MerklePaths))
 }
 
 /// Commits random matrices with Plonky3's PCS in two rounds and opens them: round 0 at `ζ` and

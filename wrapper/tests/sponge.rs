@@ -248,7 +248,8 @@ fn mmcs_path_constraint_count() {
     // Leaf: 1 permutation; per level: 1 ordering multiplication + 1 permutation; root: 1 equality.
     assert_eq!(cs.num_constraints() - before, CONSTRAINTS + 10 * (1 + CONSTRAINTS) + 1);
     let counts = r1cs.finish().unwrap();
-    assert_eq!(counts.get(&Section::Hashing), Some(&(11 * CONSTRAINTS)));
+    assert_eq!(counts.get(&Section::MerkleLeaves), Some(&CONSTRAINTS));
+    assert_eq!(counts.get(&Section::MerklePaths), Some(&(10 * (1 + CONSTRAINTS) + 1)));
     assert!(cs.is_satisfied().unwrap());
 }
 
