@@ -16,8 +16,8 @@ use crate::{
 
 /// A command of this crate: parsed by clap, then run.
 pub trait Command: Args + FromArgMatches {
-    /// Does the work and prints the report.
-    fn run(&self) -> Result<(), DeployError>;
+    /// Does the work and prints the report (as JSON with `json`).
+    fn run(&self, json: bool) -> Result<(), DeployError>;
 }
 
 /// A binary's `main`: parses the process arguments as `C` (exiting with clap's message on a
@@ -27,10 +27,15 @@ pub fn main<C: Command>(name: &'static str, about: &'static str) {
     let command = clap::Command::new(name)
         .about(about)
         .version(env!("CARGO_PKG_VERSION"));
-    let matches = C::augment_args(command).get_matches();
+    let json = clap::Arg::new("json")
+        .long("json")
+        .action(clap::ArgAction::SetTrue)
+        .help("Print a JSON report on stdout");
+    let matches = C::augment_args(command.arg(json)).get_matches();
+    let json = matches.get_flag("json");
     let result = C::from_arg_matches(&matches)
         .unwrap_or_else(|e| e.exit())
-        .run()
+        .run(json)
         .map_err(anyhow::Error::new);
     if let Err(e) = result {
         eprintln!("error: {e:#}");
@@ -50,9 +55,6 @@ pub struct ChainArgs {
     /// Seconds to wait for each transaction's receipt.
     #[arg(long, value_name = "SECONDS", default_value_t = 120)]
     pub receipt_timeout: u64,
-    /// Print a JSON report on stdout.
-    #[arg(long)]
-    pub json: bool,
 }
 
 impl ChainArgs {
@@ -68,10 +70,11 @@ impl ChainArgs {
     /// Prints `report` as JSON, or `human` otherwise.
     fn print<T: Serialize>(
         &self,
+        json: bool,
         report: &T,
         human: impl FnOnce() -> String,
     ) -> Result<(), DeployError> {
-        if self.json {
+        if json {
             let text = serde_json::to_string_pretty(report)
                 .map_err(|e| DeployError::Runtime(e.to_string()))?;
             println!("{text}");
@@ -82,8 +85,8 @@ impl ChainArgs {
     }
 
     /// In `--json` mode, prints the failure as JSON too (the error is still returned).
-    fn report_failure(&self, error: DeployError) -> DeployError {
-        if self.json {
+    fn report_failure(&self, json: bool, error: DeployError) -> DeployError {
+        if json {
             let revert = error.revert().map(|r| {
                 serde_json::json!({
                     "name": r.name,
@@ -135,7 +138,7 @@ pub struct DeployVerifierArgs {
 
 impl Command for DeployVerifierArgs {
     /// Deploys and prints the report.
-    fn run(&self) -> Result<(), DeployError> {
+    fn run(&self, json: bool) -> Result<(), DeployError> {
         let result = find_root(self.project.root.as_deref()).and_then(|root| {
             deploy_verifier(&DeployVerifierOptions {
                 chain: self.chain.options(true),
@@ -145,8 +148,8 @@ impl Command for DeployVerifierArgs {
                 out_dir: self.project.out.clone(),
             })
         });
-        let r = result.map_err(|e| self.chain.report_failure(e))?;
-        self.chain.print(&r, || {
+        let r = result.map_err(|e| self.chain.report_failure(json, e))?;
+        self.chain.print(json, &r, || {
             let mut out = format!("chain {}, deployer {}\n", r.chain_id, r.deployer);
             out += &format!(
                 "verifier  {} (VERIFIER_HASH {}, selector {})",
@@ -200,7 +203,7 @@ pub struct DeployRollupArgs {
 
 impl Command for DeployRollupArgs {
     /// Deploys and prints the report.
-    fn run(&self) -> Result<(), DeployError> {
+    fn run(&self, json: bool) -> Result<(), DeployError> {
         let result = find_root(self.project.root.as_deref()).and_then(|root| {
             deploy_rollup(&DeployRollupOptions {
                 chain: self.chain.options(true),
@@ -211,8 +214,8 @@ impl Command for DeployRollupArgs {
                 out_dir: self.project.out.clone(),
             })
         });
-        let r = result.map_err(|e| self.chain.report_failure(e))?;
-        self.chain.print(&r, || {
+        let r = result.map_err(|e| self.chain.report_failure(json, e))?;
+        self.chain.print(json, &r, || {
             format!(
                 "chain {}, deployer {}\nrollup    {} (verifier {}, programVKey {}, genesis root {})\n          deployed: {}\naddress book: {}\n",
                 r.chain_id,
@@ -247,7 +250,7 @@ pub struct SubmitProofArgs {
 
 impl Command for SubmitProofArgs {
     /// Submits (or verifies) and prints the report.
-    fn run(&self) -> Result<(), DeployError> {
+    fn run(&self, json: bool) -> Result<(), DeployError> {
         let opts = SubmitOptions {
             chain: self.chain.options(!self.verify_only),
             contract: self.contract,
@@ -261,8 +264,8 @@ impl Command for SubmitProofArgs {
                 }
                 block_on(submit_snark_proof_async(&opts, &proof))?
             })
-            .map_err(|e| self.chain.report_failure(e))?;
-        self.chain.print(&r, || match &r.tx {
+            .map_err(|e| self.chain.report_failure(json, e))?;
+        self.chain.print(json, &r, || match &r.tx {
             Some(tx) => {
                 let mut out = format!(
                     "{} on {} (chain {}): {}\n  {}\n",

@@ -47,6 +47,12 @@ enum Command {
     Wrap(wrap::WrapArgs),
     /// Write a standalone Foundry project (verifier contracts, the proof as a test fixture).
     FoundryProject(solidity::FoundryProjectArgs),
+    /// Deploy the Groth16 verifier for a key and route it in a gateway (alloy).
+    DeployVerifier(cairn_deploy::cli::DeployVerifierArgs),
+    /// Deploy the example rollup contract in front of a gateway.
+    DeployRollup(cairn_deploy::cli::DeployRollupArgs),
+    /// Send a wrapped proof to a rollup contract, or check it with verifyProof.
+    SubmitProof(cairn_deploy::cli::SubmitProofArgs),
     /// Verify a proof (STARK or wrapped).
     Verify(stark::VerifyArgs),
     /// Print a program's verifying key digest (bytes32), as the on-chain verifier expects it.
@@ -93,6 +99,12 @@ fn main() -> ExitCode {
     }
 }
 
+/// Runs a `cairn-deploy` command (the same code as its standalone binary).
+fn deploy(args: &impl cairn_deploy::cli::Command, json: bool) -> Result<ExitCode> {
+    args.run(json)?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn run(cli: &Cli, timer: &cairn_sdk::phases::PhaseTimer, bar: &indicatif::ProgressBar) -> Result<ExitCode> {
     match &cli.command {
         Command::New(args) => new::run(args, cli.json).map(|()| ExitCode::SUCCESS),
@@ -104,6 +116,9 @@ fn run(cli: &Cli, timer: &cairn_sdk::phases::PhaseTimer, bar: &indicatif::Progre
         Command::Prove(args) => stark::prove(args, cli.json, timer, bar).map(|()| ExitCode::SUCCESS),
         Command::Wrap(args) => wrap::wrap(args, cli.json).map(|()| ExitCode::SUCCESS),
         Command::FoundryProject(args) => solidity::run(args, cli.json).map(|()| ExitCode::SUCCESS),
+        Command::DeployVerifier(args) => deploy(args, cli.json),
+        Command::DeployRollup(args) => deploy(args, cli.json),
+        Command::SubmitProof(args) => deploy(args, cli.json),
         Command::Verify(args) => stark::verify(args, cli.json).map(|()| ExitCode::SUCCESS),
         Command::Vkey(args) => stark::vkey(args, cli.json).map(|()| ExitCode::SUCCESS),
         Command::Bench(args) => bench::run(args, cli.json, timer).map(|()| ExitCode::SUCCESS),
