@@ -4,9 +4,9 @@
 //! query's index as bits (from the challenger's `sample_bits`) — [`verify_fri`] checks per query
 //! what `p3_fri::verifier::verify_fri` checks:
 //!
-//! - every input round's opened rows against its commitment ([`sponge::verify_batch`] on full
-//!   paths, which the witness generator restores from the pruned multi-proof with
-//!   `MerkleTreeMmcs::restore_and_recompute_paths`);
+//! - every input round's opened rows against its commitment (on full paths, which the witness
+//!   generator restores from the pruned multi-proof with
+//!   `MerkleTreeMmcs::restore_and_recompute_paths`, checked by [`merkle::verify_queries`]);
 //! - the reduced opening of each LDE height, `Σ α^k·(p_k(z) − p_k(x)) / (z − x)`, with Plonky3's
 //!   alpha ladder: one running power per height, advancing over (round, matrix, point, column)
 //!   in claim order;
@@ -21,26 +21,28 @@
 //! **Domain points.** With index bits `b_0..b_{H−1}` (least significant first, `2^H` the largest
 //! LDE height) the query's point in an LDE of height `2^L` is `x_L = g·y_L` (`g` the coset
 //! shift `BabyBear::GENERATOR`) with `y_L = ω_L^{rev_L(index >> (H−L))}`. Hence
-//! `y_H = Π_j ω_{j+1}^{b_j}` and `y_{L−1} = y_L²`. The circuit needs only `y_L^{-1}`, built the
-//! same way from the inverse roots: a product of constants selected by 3-bit windows (each
-//! window a multilinear polynomial in its bits), then one squaring per height. The arity-2 fold
-//! of the query value `v` and its sibling `u` is `(v + u)/2 + (v − u)·β/(2·y_h)` whichever of
-//! the two points is the query's, and `q = 1/(z − x_L)` is checked as
-//! `q·(z·y_L^{-1} − g) = y_L^{-1}`.
+//! `y_H = Π_j ω_{j+1}^{b_j}` (a product of constants selected by 3-bit windows, each window a
+//! multilinear polynomial in its bits) and `y_{L−1} = y_L²`. The arity-2 fold of the query value
+//! `v` and its sibling `u` is `(v + u)/2 + (v − u)·β/(2·y_h)` whichever of the two points is the
+//! query's. Quotients (`1/(z − x)` terms, folds) are canonical witnesses checked by one product
+//! each (module `query`); the opening points must lie outside BabyBear, which is proven once.
 //!
-//! **Cost** (R1CS, the fibonacci guest's outer proof: 54 matrices in 4 rounds, 16 fold rounds):
-//! per query ≈ 29 k constraints of FRI arithmetic plus 315 (TEST) / 335 (PRODUCTION) Poseidon2
-//! permutations (76 k / 80 k) plus the caller's range checks of the opened rows (38 k); once
-//! ≈ 61 k (alpha powers, `Σ α^k·p(z)`, `β²`). Tests: `wrapper/tests/fri.rs`.
+//! **Merkle checks** are made per tree, for all queries together, after the arithmetic.
+//!
+//! Tests: `wrapper/tests/fri.rs`.
 
-use ark_bn254::Fr;
 use p3_baby_bear::BabyBear;
 use p3_field::extension::BinomialExtensionField;
-use p3_field::{BasedVectorSpace, Field, PrimeCharacteristicRing, PrimeField32, TwoAdicField};
+use p3_field::TwoAdicField;
 
 use crate::builder::{CircuitBuilder, Section};
-use crate::field::{self, Ext, Felt, P};
+use crate::field::{self, Ext, Felt};
+use crate::merkle::{self, QueryOpening};
 use crate::sponge::{self, MatrixShape, MmcsError};
+
+mod query;
+
+pub use query::assert_not_base;
 
 type Challenge = BinomialExtensionField<BabyBear, 4>;
 
@@ -48,10 +50,6 @@ type Challenge = BinomialExtensionField<BabyBear, 4>;
 pub const MAX_LOG_HEIGHT: usize = BabyBear::TWO_ADICITY;
 /// BabyBear elements per commit-phase leaf: two extension elements.
 pub const FOLD_LEAF_WIDTH: usize = 8;
-/// Index bits per window of the domain-point product.
-const WINDOW: usize = 3;
-/// `1/2` in BabyBear.
-const INV_TWO: u64 = P.div_ceil(2);
 
 /// The FRI parameters a circuit is built for (the MMCS and proof-of-work bits live elsewhere).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -335,9 +333,83 @@ fn verify_checked<B: CircuitBuilder>(
     challenges: &FriChallenges<B::Var>,
     proof: &FriProofVars<B::Var>,
 ) -> Result<(), FriError> {
+    let input_shapes = input_shapes(params, rounds);
+    check_openings(shape, rounds, &input_shapes, challenges, proof)?;
     let shared = shared(b, shape, rounds, challenges);
-    for (bits, query) in challenges.indices.iter().zip(&proof.queries) {
-        verify_query(b, params, shape, &shared, points, rounds, challenges, proof, bits, query)?;
+    for z in points {
+        query::assert_not_base(b, z);
+    }
+    let mut fold_rows = Vec::with_capacity(proof.queries.len());
+    for (bits, q) in challenges.indices.iter().zip(&proof.queries) {
+        fold_rows.push(query::verify_query(b, params, shape, &shared, points, challenges, proof, bits, q)?);
+    }
+    // Input openings against their commitments.
+    for (round, (claim, (shapes, log_round_max))) in rounds.iter().zip(&input_shapes).enumerate() {
+        let openings: Vec<QueryOpening<'_, B::Var>> = challenges
+            .indices
+            .iter()
+            .zip(&proof.queries)
+            .map(|(bits, q)| QueryOpening {
+                index_bits: &bits[shape.log_max - log_round_max..],
+                rows: &q.inputs[round].rows,
+                siblings: &q.inputs[round].path,
+            })
+            .collect();
+        merkle::verify_queries(b, &claim.cap, shapes, &openings).map_err(|source| FriError::Input { round, source })?;
+    }
+    // Commit-phase openings: the pair `[lower, upper]` of round `k` in a tree of half its height.
+    for (k, commit) in proof.commits.iter().enumerate() {
+        let leaf_shape = MatrixShape { width: FOLD_LEAF_WIDTH, height: 1 << (shape.log_max - k - 1) };
+        let openings: Vec<QueryOpening<'_, B::Var>> = challenges
+            .indices
+            .iter()
+            .zip(&proof.queries)
+            .zip(&fold_rows)
+            .map(|((bits, q), rows)| QueryOpening { index_bits: &bits[k + 1..], rows: &rows[k..=k], siblings: &q.folds[k].path })
+            .collect();
+        merkle::verify_queries(b, commit, &[leaf_shape], &openings).map_err(|source| FriError::Fold { round: k, source })?;
+    }
+    Ok(())
+}
+
+/// Each input round's matrix shapes and log2 of its tallest LDE.
+fn input_shapes<V>(params: &FriParams, rounds: &[RoundClaim<V>]) -> Vec<(Vec<MatrixShape>, usize)> {
+    rounds
+        .iter()
+        .map(|claim| {
+            let shapes = claim
+                .matrices
+                .iter()
+                .map(|m| MatrixShape {
+                    width: m.openings.first().map_or(0, |(_, v)| v.len()),
+                    height: 1 << (m.log_size + params.log_blowup),
+                })
+                .collect();
+            let log_max = claim.matrices.iter().map(|m| m.log_size + params.log_blowup).max().unwrap_or(0);
+            (shapes, log_max)
+        })
+        .collect()
+}
+
+/// The shapes of every Merkle opening, checked before any constraint is emitted.
+fn check_openings<V: Clone>(
+    shape: &Shape,
+    rounds: &[RoundClaim<V>],
+    input_shapes: &[(Vec<MatrixShape>, usize)],
+    challenges: &FriChallenges<V>,
+    proof: &FriProofVars<V>,
+) -> Result<(), FriError> {
+    for (bits, q) in challenges.indices.iter().zip(&proof.queries) {
+        for (round, ((claim, (shapes, log_round_max)), opening)) in rounds.iter().zip(input_shapes).zip(&q.inputs).enumerate() {
+            sponge::check_shape(claim.cap.len(), shapes, *log_round_max, &opening.rows, opening.path.len())
+                .map_err(|source| FriError::Input { round, source })?;
+        }
+        for (k, (commit, fold)) in proof.commits.iter().zip(&q.folds).enumerate() {
+            let leaf_shape = MatrixShape { width: FOLD_LEAF_WIDTH, height: 1 << (shape.log_max - k - 1) };
+            let leaf = vec![fold.sibling[0].clone(); FOLD_LEAF_WIDTH];
+            sponge::check_shape(commit.len(), &[leaf_shape], bits.len() - k - 1, &[leaf], fold.path.len())
+                .map_err(|source| FriError::Fold { round: k, source })?;
+        }
     }
     Ok(())
 }
@@ -360,7 +432,7 @@ fn shared<B: CircuitBuilder>(
                     terms.push(field::ext_mul(b, value, power));
                 }
             }
-            let sum = ext_sum(b, terms);
+            let sum = query::ext_sum(b, terms);
             field::ext_reduce(b, &sum)
         })
         .collect();
@@ -403,249 +475,4 @@ fn powers<B: CircuitBuilder>(b: &mut B, alpha: &Ext<B::Var>, n: usize) -> Vec<Ex
             }
         })
         .collect()
-}
-
-#[allow(clippy::too_many_arguments)]
-fn verify_query<B: CircuitBuilder>(
-    b: &mut B,
-    params: &FriParams,
-    shape: &Shape,
-    shared: &Shared<B::Var>,
-    points: &[Ext<B::Var>],
-    rounds: &[RoundClaim<B::Var>],
-    challenges: &FriChallenges<B::Var>,
-    proof: &FriProofVars<B::Var>,
-    bits: &[B::Var],
-    query: &QueryProof<B::Var>,
-) -> Result<(), FriError> {
-    let h_max = shape.log_max;
-    // Input openings against their commitments.
-    for (round, (claim, opening)) in rounds.iter().zip(&query.inputs).enumerate() {
-        let shapes: Vec<MatrixShape> = claim
-            .matrices
-            .iter()
-            .map(|m| MatrixShape {
-                width: m.openings.first().map_or(0, |(_, v)| v.len()),
-                height: 1 << (m.log_size + params.log_blowup),
-            })
-            .collect();
-        let log_round_max = claim.matrices.iter().map(|m| m.log_size + params.log_blowup).max().unwrap_or(0);
-        let index = &bits[h_max - log_round_max..];
-        sponge::verify_batch(b, &claim.cap, &shapes, index, &opening.rows, &opening.path)
-            .map_err(|source| FriError::Input { round, source })?;
-    }
-    let inverse_points = inverse_points(b, bits, shape.log_final);
-    let inv_y = |log_height: usize| &inverse_points[log_height - shape.log_final];
-
-    // Reduced openings, tallest first.
-    let mut reduced: Vec<(usize, Vec<Ext<B::Var>>)> = Vec::new();
-    for (g, group) in shape.groups.iter().enumerate() {
-        let mut at_x = Vec::new();
-        for &(r, m, _, offset) in &group.members {
-            for (value, power) in query.inputs[r].rows[m].iter().zip(&shared.alpha_powers[offset..]) {
-                at_x.push(field::ext_mul_base(b, power, value));
-            }
-        }
-        let at_x = ext_sum(b, at_x);
-        let difference = field::ext_sub(b, &shared.at_z[g], &at_x);
-        let quotient = inverse_difference(b, &points[group.point], inv_y(group.log_height));
-        let term = field::ext_mul(b, &difference, &quotient);
-        match reduced.iter_mut().find(|(h, _)| *h == group.log_height) {
-            Some((_, terms)) => terms.push(term),
-            None => reduced.push((group.log_height, vec![term])),
-        }
-    }
-    reduced.sort_by_key(|(h, _)| core::cmp::Reverse(*h));
-    let mut reduced: Vec<(usize, Ext<B::Var>)> = reduced.into_iter().map(|(h, terms)| (h, ext_sum(b, terms))).collect();
-    if let Some((_, ro)) = reduced.iter().find(|(h, _)| *h == params.log_blowup) {
-        let zero = field::ext_constant(b, [0; 4]);
-        field::ext_assert_eq(b, ro, &zero);
-    }
-
-    // The fold chain.
-    let mut folded = match reduced.first() {
-        Some((h, ro)) if *h == h_max => ro.clone(),
-        _ => return Err(FriError::Params("no reduced opening at the largest height")),
-    };
-    reduced.remove(0);
-    for (k, fold) in query.folds.iter().enumerate() {
-        let log_height = h_max - k;
-        let value = field::ext_reduce(b, &folded);
-        let row = leaf_row(b, &bits[k], &value, &fold.sibling);
-        let leaf_shape = MatrixShape { width: FOLD_LEAF_WIDTH, height: 1 << (log_height - 1) };
-        sponge::verify_batch(b, &proof.commits[k], &[leaf_shape], &bits[k + 1..], &[row], &fold.path)
-            .map_err(|source| FriError::Fold { round: k, source })?;
-        folded = fold_pair(b, &value, &fold.sibling, &challenges.betas[k], inv_y(log_height));
-        if reduced.first().is_some_and(|(h, _)| *h == log_height - 1) {
-            let (_, ro) = reduced.remove(0);
-            let rolled = field::ext_mul(b, &shared.beta_squares[k], &ro);
-            folded = field::ext_add(b, &folded, &rolled);
-        }
-    }
-    if !reduced.is_empty() {
-        return Err(FriError::Params("reduced openings below the final height"));
-    }
-    check_final_poly(b, &folded, &proof.final_poly, inv_y(shape.log_final));
-    Ok(())
-}
-
-/// The commit-phase leaf `[lower, upper]` flattened: the query's value goes to the side its
-/// index bit names, the sibling to the other (both canonical, so the leaf is too).
-fn leaf_row<B: CircuitBuilder>(
-    b: &mut B,
-    bit: &B::Var,
-    value: &Ext<B::Var>,
-    sibling: &Ext<B::Var>,
-) -> Vec<Felt<B::Var>> {
-    let previous = b.set_section(Section::MerklePaths);
-    let mut lower = Vec::with_capacity(4);
-    let mut upper = Vec::with_capacity(4);
-    for (v, u) in value.iter().zip(sibling) {
-        let (l, r) = sponge::order_children(b, bit, &v.v, &u.v);
-        lower.push(Felt { v: l, bound: 31 });
-        upper.push(Felt { v: r, bound: 31 });
-    }
-    b.set_section(previous);
-    lower.extend(upper);
-    lower
-}
-
-/// `(v + u)/2 + (v − u)·β/(2y)` with `inv_y = 1/y`.
-fn fold_pair<B: CircuitBuilder>(
-    b: &mut B,
-    value: &Ext<B::Var>,
-    sibling: &Ext<B::Var>,
-    beta: &Ext<B::Var>,
-    inv_y: &Felt<B::Var>,
-) -> Ext<B::Var> {
-    let sum = field::ext_add(b, value, sibling);
-    let half_sum: Ext<B::Var> = core::array::from_fn(|i| field::scale(b, &sum[i], INV_TWO));
-    let difference = field::ext_sub(b, value, sibling);
-    let slope = field::ext_mul(b, &difference, beta);
-    let factor = field::scale(b, inv_y, INV_TWO);
-    let odd = field::ext_mul_base(b, &slope, &factor);
-    field::ext_add(b, &half_sum, &odd)
-}
-
-/// `folded = Σ c_i·y^i` checked as `folded·(1/y)^{n−1} = Σ c_i·(1/y)^{n−1−i}` (Horner in `1/y`).
-fn check_final_poly<B: CircuitBuilder>(b: &mut B, folded: &Ext<B::Var>, coeffs: &[Ext<B::Var>], inv_y: &Felt<B::Var>) {
-    let mut lhs = folded.clone();
-    let mut rhs: Option<Ext<B::Var>> = None;
-    for c in coeffs {
-        rhs = Some(match rhs {
-            None => c.clone(),
-            Some(acc) => {
-                let acc = field::ext_reduce(b, &acc);
-                let shifted = field::ext_mul_base(b, &acc, inv_y);
-                let reduced_lhs = field::ext_reduce(b, &lhs);
-                lhs = field::ext_mul_base(b, &reduced_lhs, inv_y);
-                field::ext_add(b, &shifted, c)
-            }
-        });
-    }
-    if let Some(rhs) = rhs {
-        field::ext_assert_eq(b, &lhs, &rhs);
-    }
-}
-
-/// `1/y_L` for `L = log_final ..= bits.len()` (index `L − log_final`), canonical.
-fn inverse_points<B: CircuitBuilder>(b: &mut B, bits: &[B::Var], log_final: usize) -> Vec<Felt<B::Var>> {
-    let log_max = bits.len();
-    // Bit j selects ω_{j+1}^{-1}.
-    let roots: Vec<u32> =
-        (0..log_max).map(|j| BabyBear::two_adic_generator(j + 1).inverse().as_canonical_u32()).collect();
-    let mut product: Option<Felt<B::Var>> = None;
-    for (window_bits, window_roots) in bits.chunks(WINDOW).zip(roots.chunks(WINDOW)) {
-        let factor = select_product(b, window_bits, window_roots);
-        product = Some(match product {
-            None => factor,
-            Some(acc) => field::mul(b, &acc, &factor),
-        });
-    }
-    let top = match product {
-        Some(p) => sponge::canonical(b, &p),
-        None => field::constant(b, 1),
-    };
-    let mut out = vec![top];
-    for _ in log_final..log_max {
-        let last = &out[out.len() - 1];
-        let square = field::mul(b, last, last);
-        out.push(field::reduce(b, &square));
-    }
-    out.reverse();
-    out
-}
-
-/// `Π_t c_t^{b_t}` over one window, as the multilinear polynomial through its `2^n` values
-/// (`2^n − n − 1` multiplications; the result is the canonical table entry).
-fn select_product<B: CircuitBuilder>(b: &mut B, bits: &[B::Var], consts: &[u32]) -> Felt<B::Var> {
-    let n = bits.len();
-    let mut coeffs: Vec<Fr> = (0..1usize << n)
-        .map(|m| {
-            let entry = (0..n).filter(|t| (m >> t) & 1 == 1).fold(1u64, |acc, t| acc * u64::from(consts[t]) % P);
-            Fr::from(entry)
-        })
-        .collect();
-    // Möbius transform: table values to multilinear coefficients.
-    for t in 0..n {
-        for m in 0..1usize << n {
-            if (m >> t) & 1 == 1 {
-                let lower = coeffs[m ^ (1 << t)];
-                coeffs[m] -= lower;
-            }
-        }
-    }
-    let mut monomials: Vec<Option<B::Var>> = vec![None; 1 << n];
-    let mut acc = b.constant(coeffs[0]);
-    for m in 1..1usize << n {
-        let top = usize::BITS as usize - 1 - m.leading_zeros() as usize;
-        let monomial = match &monomials[m ^ (1 << top)] {
-            Some(rest) => b.mul(rest, &bits[top]),
-            None => bits[top].clone(),
-        };
-        let term = b.scale(&monomial, coeffs[m]);
-        acc = b.add(&acc, &term);
-        monomials[m] = Some(monomial);
-    }
-    Felt { v: acc, bound: 31 }
-}
-
-/// `1/(z − g·y)` given `inv_y = 1/y`: a witness `q` with `q·(z·inv_y − g) = inv_y`.
-fn inverse_difference<B: CircuitBuilder>(b: &mut B, z: &Ext<B::Var>, inv_y: &Felt<B::Var>) -> Ext<B::Var> {
-    let shift = BabyBear::GENERATOR.as_canonical_u32();
-    let value = match (field::ext_value(b, z), field::value(b, inv_y)) {
-        (Some(z), Some(inv_y)) => {
-            let z: Challenge = BasedVectorSpace::<BabyBear>::from_basis_coefficients_fn(|i| BabyBear::new(z[i]));
-            let x = BabyBear::GENERATOR * BabyBear::new(inv_y).try_inverse().unwrap_or(BabyBear::ZERO);
-            Some(to_u32s((z - x).try_inverse().unwrap_or(Challenge::ZERO)))
-        }
-        _ => None,
-    };
-    let quotient = field::ext_witness(b, value);
-    let mut scaled = field::ext_mul_base(b, z, inv_y);
-    let shift = field::constant(b, u64::from(shift));
-    scaled[0] = field::sub(b, &scaled[0], &shift);
-    let product = field::ext_mul(b, &quotient, &scaled);
-    let expected = field::ext_from_base(b, inv_y);
-    field::ext_assert_eq(b, &product, &expected);
-    quotient
-}
-
-fn to_u32s(x: Challenge) -> [u32; 4] {
-    let c: &[BabyBear] = BasedVectorSpace::<BabyBear>::as_basis_coefficients_slice(&x);
-    core::array::from_fn(|i| c.get(i).map_or(0, PrimeField32::as_canonical_u32))
-}
-
-/// `Σ terms` as a balanced tree, so bounds grow by `log2(len)` bits; zero if empty.
-fn ext_sum<B: CircuitBuilder>(b: &mut B, mut terms: Vec<Ext<B::Var>>) -> Ext<B::Var> {
-    while terms.len() > 1 {
-        terms = terms
-            .chunks(2)
-            .map(|pair| match pair {
-                [x, y] => field::ext_add(b, x, y),
-                _ => pair[0].clone(),
-            })
-            .collect();
-    }
-    terms.pop().unwrap_or_else(|| field::ext_constant(b, [0; 4]))
 }

@@ -11,6 +11,7 @@ pub mod circuit;
 pub mod field;
 pub mod fri;
 pub mod identity;
+pub mod merkle;
 pub mod native;
 pub mod ood;
 pub mod poseidon2;

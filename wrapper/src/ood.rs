@@ -21,7 +21,7 @@
 //! in `p3-batch-stark/src/transcript.rs`). The circuit then walks the expression trees and emits
 //! emulated arithmetic; shared subtrees are evaluated once.
 //!
-//! Cost: extension products use 7 multiplications ([`mul_ext`]); products by constants are
+//! Cost: extension products use 7 multiplications ([`field::ext_mul`]); products by constants are
 //! free; powers of `ζ`, `α` and `β` are computed once per batch; LogUp's Horner combinations in
 //! `β` are evaluated as `Σ e_j·β^j` (module `eval`); folding multiplies each constraint by a
 //! baby-step power `α^r` and each group by a giant-step power `α^{m·j}`, and which group sums to
@@ -47,7 +47,7 @@ use p3_field::extension::BinomialExtensionField;
 use p3_field::{BasedVectorSpace, Field, PrimeCharacteristicRing, PrimeField32, TwoAdicField};
 use p3_lookup::{check_multiplicity_height_bound, InteractionSymbolicBuilder, Kind, LogUpGadget, Lookup, Lookups};
 
-pub use eval::mul_ext;
+pub use crate::field::ext_mul as mul_ext;
 use eval::{bound, coeffs, ext_val, native, reduce, Algebra, Env, Selectors, Val, EXT_MUL_GROWTH, ZERO};
 
 use cairn_stark::ShapeError;
@@ -354,7 +354,7 @@ fn ext_divide<B: CircuitBuilder>(b: &mut B, alg: &Algebra<B::Var>, num: &Val<B::
         coeffs(q).map(|c| c.as_canonical_u32())
     });
     let q = field::ext_witness(b, hint);
-    let product = mul_ext(b, &q, &d);
+    let product = field::ext_mul(b, &q, &d);
     field::ext_assert_eq(b, &product, &n);
     q
 }
@@ -398,7 +398,7 @@ impl<'s, V: Clone> OodVerifier<'s, V> {
         let max_bits = shape.instances.iter().flat_map(|s| s.chunks.iter().map(|c| c.log_size).chain([s.trace.log_size])).max().unwrap_or(0);
         let mut zeta_pows = vec![field::ext_reduce(b, &ch.zeta)];
         for k in 0..max_bits {
-            let square = mul_ext(b, &zeta_pows[k], &zeta_pows[k]);
+            let square = field::ext_mul(b, &zeta_pows[k], &zeta_pows[k]);
             zeta_pows.push(field::ext_reduce(b, &square));
         }
         let max_k = shape.instances.iter().map(InstanceShape::num_constraints).max().unwrap_or(0);

@@ -177,7 +177,7 @@ pub enum MmcsError {
 
 /// Checks the shape of an opening; returns the matrix order (tallest first, stable) and the
 /// number of path levels.
-fn check_shape<V>(
+pub(crate) fn check_shape<V>(
     cap: usize,
     shapes: &[MatrixShape],
     index_bits: usize,
@@ -250,29 +250,46 @@ pub fn verify_batch<B: CircuitBuilder>(
     siblings: &[B::Var],
 ) -> Result<(), MmcsError> {
     let (order, path_levels) = check_shape(cap.len(), shapes, index_bits.len(), opened, siblings.len())?;
-    let max_height = shapes[order[0]].height;
-    let previous = b.set_section(Section::MerkleLeaves);
-    let mut node = hash_at_height(b, &order, shapes, opened, max_height).unwrap_or_else(|| b.constant(Fr::from(0u64)));
-    for (level, (bit, sibling)) in index_bits.iter().zip(siblings).enumerate() {
-        b.set_section(Section::MerklePaths);
-        let (left, right) = order_children(b, bit, &node, sibling);
-        node = compress(b, &left, &right);
-        let height = max_height >> (level + 1);
-        b.set_section(Section::MerkleLeaves);
-        if let Some(injected) = hash_at_height(b, &order, shapes, opened, height) {
-            b.set_section(Section::MerklePaths);
-            node = compress(b, &node, &injected);
-        }
-    }
-    b.set_section(Section::MerklePaths);
+    let node = climb(b, &order, shapes, index_bits, opened, siblings);
+    let previous = b.set_section(Section::MerklePaths);
     let root = select_root(b, cap, &index_bits[path_levels..]);
     b.assert_eq(&node, &root);
     b.set_section(previous);
     Ok(())
 }
 
+/// The node `siblings.len()` levels above the leaf of an opening whose shape [`check_shape`]
+/// accepted (`order` is what it returned): the tallest rows hashed, then per level the ordered
+/// compression and, where matrices of the new height exist, the compression with their rows'
+/// hash.
+pub(crate) fn climb<B: CircuitBuilder>(
+    b: &mut B,
+    order: &[usize],
+    shapes: &[MatrixShape],
+    index_bits: &[B::Var],
+    opened: &[Vec<Felt<B::Var>>],
+    siblings: &[B::Var],
+) -> B::Var {
+    let max_height = shapes[order[0]].height;
+    let previous = b.set_section(Section::MerkleLeaves);
+    let mut node = hash_at_height(b, order, shapes, opened, max_height).unwrap_or_else(|| b.constant(Fr::from(0u64)));
+    for (level, (bit, sibling)) in index_bits.iter().zip(siblings).enumerate() {
+        b.set_section(Section::MerklePaths);
+        let (left, right) = order_children(b, bit, &node, sibling);
+        node = compress(b, &left, &right);
+        let height = max_height >> (level + 1);
+        b.set_section(Section::MerkleLeaves);
+        if let Some(injected) = hash_at_height(b, order, shapes, opened, height) {
+            b.set_section(Section::MerklePaths);
+            node = compress(b, &node, &injected);
+        }
+    }
+    b.set_section(previous);
+    node
+}
+
 /// `cap[Σ bits_i·2^i]` by a tree of selections (`cap.len() − 1` multiplications).
-fn select_root<B: CircuitBuilder>(b: &mut B, cap: &[B::Var], bits: &[B::Var]) -> B::Var {
+pub(crate) fn select_root<B: CircuitBuilder>(b: &mut B, cap: &[B::Var], bits: &[B::Var]) -> B::Var {
     let mut layer = cap.to_vec();
     for bit in bits {
         layer = layer

@@ -575,3 +575,21 @@ fn fibonacci_production_proof_verifies() {
         shared + n * per_query
     );
 }
+
+/// Opening points must lie outside BabyBear (so that `z − x ≠ 0` at every domain point): a
+/// point with zero coefficients of `X, X², X³` is refused on both backends.
+#[test]
+fn opening_points_in_the_base_field_are_refused() {
+    for (z, ok) in [([5, 0, 0, 0], false), ([0; 4], false), ([5, 0, 0, 1], true), ([0, 7, 0, 0], true)] {
+        let mut native = NativeBuilder::new();
+        let point = field::ext_witness(&mut native, Some(z));
+        fri::assert_not_base(&mut native, &point);
+        assert_eq!(native.finish().is_ok(), ok, "native {z:?}");
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        let mut r1cs = R1csBuilder::new(cs.clone());
+        let point = field::ext_witness(&mut r1cs, Some(z));
+        fri::assert_not_base(&mut r1cs, &point);
+        r1cs.finish().unwrap();
+        assert_eq!(cs.is_satisfied().unwrap(), ok, "r1cs {z:?}");
+    }
+}

@@ -7,6 +7,7 @@ use ark_relations::gr1cs::ConstraintSystem;
 use cairn_stark::config::{OuterCompress, OuterHash, OuterValMmcs, Val};
 use cairn_stark::poseidon2_bn254::poseidon2_bn254_t3;
 use cairn_wrapper::field::{self, Felt};
+use cairn_wrapper::merkle::{self, QueryOpening};
 use cairn_wrapper::poseidon2::{fr_from_p3, fr_to_p3, CONSTRAINTS};
 use cairn_wrapper::sponge::{self, MatrixShape, MmcsError, LIMBS_PER_ELEMENT, RADIX_BITS};
 use cairn_wrapper::{CircuitBuilder, NativeBuilder, R1csBuilder, Section};
@@ -282,4 +283,80 @@ fn mmcs_shape_errors_are_reported() {
     );
     assert_eq!(bad(vec![s(8, 1)], vec![], 3, 3, 1), Err(MmcsError::WrongBatchSize { expected: 1, got: 0 }));
     assert_eq!(bad(vec![], vec![], 3, 3, 1), Err(MmcsError::NoMatrices));
+}
+
+/// All openings of one tree through `merkle::verify_queries` (the tree's top shared).
+fn verify_all<B: CircuitBuilder>(b: &mut B, batch: &Batch, os: &[Opening]) -> Result<(), MmcsError> {
+    let cap: Vec<B::Var> = batch.cap.iter().map(|c| b.witness(Some(*c))).collect();
+    let levels = batch.shapes.iter().map(|s| s.height).max().unwrap().trailing_zeros() as usize;
+    let vars: Vec<_> = os
+        .iter()
+        .map(|o| {
+            let index = b.witness(Some(Fr::from(o.index as u64)));
+            let bits = b.to_bits(&index, levels);
+            let rows: Vec<Vec<Felt<B::Var>>> = o.rows.iter().map(|r| witnesses(b, r)).collect();
+            let siblings: Vec<B::Var> = o.siblings.iter().map(|s| b.witness(Some(*s))).collect();
+            (bits, rows, siblings)
+        })
+        .collect();
+    let openings: Vec<_> =
+        vars.iter().map(|(bits, rows, siblings)| QueryOpening { index_bits: bits, rows, siblings }).collect();
+    merkle::verify_queries(b, &cap, &batch.shapes, &openings)
+}
+
+/// Native and R1CS verdicts on all openings, and the R1CS constraints of the check itself.
+fn verdicts_all(batch: &Batch, os: &[Opening]) -> (bool, bool, usize) {
+    let mut native = NativeBuilder::new();
+    verify_all(&mut native, batch, os).unwrap();
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    let mut r1cs = R1csBuilder::new(cs.clone());
+    verify_all(&mut r1cs, batch, os).unwrap();
+    let counts = r1cs.finish().unwrap();
+    let checked = counts.get(&Section::MerkleLeaves).copied().unwrap_or(0) + counts.get(&Section::MerklePaths).copied().unwrap_or(0);
+    (native.finish().is_ok(), cs.is_satisfied().unwrap(), checked)
+}
+
+/// Many queries into one tree share its top: cheaper than one full path each, and every
+/// tampering that fails a full path (a row, a bottom or a top sibling, one copy of a shared
+/// node, an index) fails it too; with a cap of several roots, full paths are used.
+#[test]
+fn shared_top_openings_verify_and_tampering_fails() {
+    let cases = [(vec![(1024, 20), (64, 7), (1024, 3), (16, 9)], 0, 24), (vec![(256, 8)], 0, 30), (vec![(64, 5), (8, 2)], 1, 12)];
+    for (shapes, cap_height, n) in cases {
+        let batch = commit(&shapes, cap_height);
+        let height = shapes.iter().map(|s| s.0).max().unwrap();
+        let indices: Vec<usize> = felts(n as u64, n).iter().map(|&x| x as usize % height).collect();
+        let openings = open(&batch, &indices);
+        let (native, r1cs, shared) = verdicts_all(&batch, &openings);
+        assert!(native && r1cs, "{shapes:?}");
+        let full: usize = openings
+            .iter()
+            .map(|o| {
+                let cs = ConstraintSystem::<Fr>::new_ref();
+                let mut r1cs = R1csBuilder::new(cs);
+                verify(&mut r1cs, &batch, o).unwrap();
+                let counts = r1cs.finish().unwrap();
+                counts[&Section::MerkleLeaves] + counts[&Section::MerklePaths]
+            })
+            .sum();
+        eprintln!("{shapes:?}, {n} queries: {shared} constraints shared, {full} with full paths");
+        assert!(if cap_height == 0 { 10 * shared < 9 * full } else { shared == full }, "{shapes:?}");
+        let levels = openings[0].siblings.len();
+        let edits: [(&str, Box<dyn Fn(&mut Opening)>); 6] = [
+            ("row", Box::new(|o| o.rows[0][0] = (o.rows[0][0] + 1) % Val::ORDER_U32)),
+            ("bottom sibling", Box::new(|o| o.siblings[0] += Fr::from(1u64))),
+            ("top sibling", Box::new(move |o| o.siblings[levels - 1] += Fr::from(1u64))),
+            ("second top sibling", Box::new(move |o| o.siblings[levels - 2] += Fr::from(1u64))),
+            ("index", Box::new(move |o| o.index ^= 1 << (levels - 1))),
+            ("low index bit", Box::new(|o| o.index ^= 1)),
+        ];
+        for (what, edit) in &edits {
+            for q in [0, n - 1] {
+                let mut tampered: Vec<Opening> = openings.iter().map(clone).collect();
+                edit(&mut tampered[q]);
+                let (native, r1cs, _) = verdicts_all(&batch, &tampered);
+                assert_eq!((native, r1cs), (false, false), "{shapes:?}: {what} of query {q}");
+            }
+        }
+    }
 }

@@ -9,10 +9,8 @@
 //! BabyBear⁴, so the value is exactly the one Plonky3's folder computes.
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
-use ark_bn254::Fr;
-use ark_ff::Field as _;
 use p3_air::symbolic::{BaseEntry, BaseLeaf, ExtEntry, ExtLeaf, SymbolicExpr};
 use p3_baby_bear::BabyBear;
 use p3_field::{BasedVectorSpace, PrimeCharacteristicRing, PrimeField32};
@@ -21,8 +19,7 @@ use super::{bad, Challenge, OodError};
 use crate::builder::CircuitBuilder;
 use crate::field::{self, Ext, Felt, MAX_BOUND, P, W};
 
-/// Extra bits of an extension product over the operands' bounds (see [`mul_ext`]).
-pub(super) const EXT_MUL_GROWTH: u32 = 6;
+pub(super) use crate::field::EXT_MUL_GROWTH;
 
 /// A value met while evaluating.
 #[derive(Clone, Debug)]
@@ -57,10 +54,6 @@ pub(super) fn bound<V>(x: &Val<V>) -> u32 {
         Val::Var(c) => c.iter().flatten().map(|f| f.bound).max().unwrap_or(1),
         _ => 31,
     }
-}
-
-fn max_bound<V>(x: &Ext<V>) -> u32 {
-    x.iter().map(|f| f.bound).max().unwrap_or(1)
 }
 
 fn neg_felt<B: CircuitBuilder>(b: &mut B, x: &Felt<B::Var>) -> Felt<B::Var> {
@@ -165,7 +158,7 @@ fn mul_plain<B: CircuitBuilder>(b: &mut B, x: &mut Val<B::Var>, y: &mut Val<B::V
         (_, true) => (&yc[0], xc),
         _ => {
             let (xe, ye) = (plain_to_ext(b, x), plain_to_ext(b, y));
-            return ext_val(&mul_ext(b, &xe, &ye));
+            return ext_val(&field::ext_mul(b, &xe, &ye));
         }
     };
     let Some(base) = base else { return Val::Const(ZERO) };
@@ -304,92 +297,6 @@ impl<V: Clone> Algebra<V> {
         let plain = xs.iter().map(|x| self.plain(b, x)).collect();
         tree_sum_plain(b, plain)
     }
-}
-
-/// Interpolation points of [`mul_ext`] besides infinity.
-const POINTS: [i64; 6] = [0, 1, -1, 2, -2, 3];
-
-fn fr(t: i64) -> Fr {
-    let magnitude = Fr::from(t.unsigned_abs());
-    if t < 0 { -magnitude } else { magnitude }
-}
-
-/// The inverse of the Vandermonde matrix `V[t][k] = t^k` over BN254, for `POINTS`.
-fn interpolation() -> &'static [[Fr; 6]; 6] {
-    static M: OnceLock<[[Fr; 6]; 6]> = OnceLock::new();
-    M.get_or_init(|| {
-        let (zero, one) = (Fr::from(0u64), Fr::from(1u64));
-        let mut a: [[Fr; 12]; 6] =
-            core::array::from_fn(|r| core::array::from_fn(|c| if c < 6 { fr(POINTS[r]).pow([c as u64]) } else if c - 6 == r { one } else { zero }));
-        for col in 0..6 {
-            let pivot = (col..6).find(|&r| a[r][col] != zero).unwrap_or(col);
-            a.swap(col, pivot);
-            let inv = a[col][col].inverse().unwrap_or_default();
-            a[col].iter_mut().for_each(|x| *x *= inv);
-            let pivot_row = a[col];
-            for (r, row) in a.iter_mut().enumerate() {
-                if r != col {
-                    let f = row[col];
-                    row.iter_mut().zip(pivot_row).for_each(|(x, p)| *x -= f * p);
-                }
-            }
-        }
-        core::array::from_fn(|r| core::array::from_fn(|c| a[r][c + 6]))
-    })
-}
-
-/// `x·y` in BabyBear⁴ with 7 multiplications instead of 16: the integer product polynomial
-/// `Σ c_k X^k` (`c_k < 4·2^{bx+by}`, far below BN254's modulus, so its BN254 coefficients are
-/// the integers) is recovered exactly from its values at `0, ±1, ±2, 3` and its leading
-/// coefficient; then `X⁴ = 11`. Reduces both operands first if `bx + by + 6 > MAX_BOUND`; the
-/// result's bound is `bx + by + 6`.
-pub fn mul_ext<B: CircuitBuilder>(b: &mut B, x: &Ext<B::Var>, y: &Ext<B::Var>) -> Ext<B::Var> {
-    let (x, y) = if max_bound(x) + max_bound(y) + EXT_MUL_GROWTH > MAX_BOUND {
-        (field::ext_reduce(b, x), field::ext_reduce(b, y))
-    } else {
-        (x.clone(), y.clone())
-    };
-    let out_bound = max_bound(&x) + max_bound(&y) + EXT_MUL_GROWTH;
-    let eval = |b: &mut B, e: &Ext<B::Var>, t: i64| {
-        let mut acc = e[0].v.clone();
-        for (k, c) in e.iter().enumerate().skip(1) {
-            let term = b.scale(&c.v, fr(t).pow([k as u64]));
-            acc = b.add(&acc, &term);
-        }
-        acc
-    };
-    let top = b.mul(&x[3].v, &y[3].v);
-    let values: Vec<B::Var> = POINTS
-        .iter()
-        .map(|&t| {
-            let (xt, yt) = (eval(b, &x, t), eval(b, &y, t));
-            let p = b.mul(&xt, &yt);
-            let lead = b.scale(&top, fr(t).pow([6u64]));
-            b.sub(&p, &lead)
-        })
-        .collect();
-    let mut c: Vec<B::Var> = interpolation()
-        .iter()
-        .map(|row| {
-            let mut acc = b.constant(Fr::from(0u64));
-            for (coef, v) in row.iter().zip(&values) {
-                let term = b.scale(v, *coef);
-                acc = b.add(&acc, &term);
-            }
-            acc
-        })
-        .collect();
-    c.push(top);
-    core::array::from_fn(|k| {
-        let v = match c.get(k + 4) {
-            Some(high) => {
-                let wrapped = b.scale(high, Fr::from(W));
-                b.add(&c[k], &wrapped)
-            }
-            None => c[k].clone(),
-        };
-        Felt { v, bound: out_bound }
-    })
 }
 
 /// The unnormalised Lagrange selectors of a trace domain at `ζ`, and `Z_H(ζ)`.
