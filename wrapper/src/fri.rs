@@ -31,6 +31,8 @@
 //!
 //! Tests: `wrapper/tests/fri.rs`.
 
+use std::collections::BTreeMap;
+
 use p3_baby_bear::BabyBear;
 use p3_field::extension::BinomialExtensionField;
 use p3_field::TwoAdicField;
@@ -204,7 +206,17 @@ struct Group {
     log_height: usize,
     point: usize,
     members: Vec<(usize, usize, usize, usize)>,
+    /// Whether members opened at a later point of their matrix reuse its first point's sum:
+    /// their columns' powers are those of the first point times `α^{o·width}` (the ladder runs
+    /// over the points of a matrix in turn), so `Σ_c α^{k+o·w+c}·p_c(x)` is one extension product
+    /// instead of `4·width` base ones, at the price of about 40 more bits in the group's sum.
+    shifted: bool,
 }
+
+/// Constraints that the larger sum of a shifted group costs (4 coefficients, ~40 bits each
+/// in the check of its quotient), and those of one extension product.
+const SHIFT_COST: usize = 4 * 42;
+const EXT_PRODUCT: usize = 7;
 
 /// What the parameters and claims fix before any proof value is read.
 struct Shape {
@@ -240,7 +252,7 @@ fn shape<V>(params: &FriParams, points: usize, rounds: &[RoundClaim<V>]) -> Resu
         return Err(FriError::Params("final domain exceeds the two-adicity"));
     }
     let mut groups: Vec<Group> = Vec::new();
-    let mut offsets = std::collections::BTreeMap::<usize, usize>::new();
+    let mut offsets = BTreeMap::<usize, usize>::new();
     for (r, round) in rounds.iter().enumerate() {
         for (m, matrix) in round.matrices.iter().enumerate() {
             let claim = |reason| FriError::Claim { round: r, matrix: m, reason };
@@ -264,10 +276,15 @@ fn shape<V>(params: &FriParams, points: usize, rounds: &[RoundClaim<V>]) -> Resu
                 *offset += width;
                 match groups.iter_mut().find(|g| g.log_height == log_height && g.point == *point) {
                     Some(g) => g.members.push(member),
-                    None => groups.push(Group { log_height, point: *point, members: vec![member] }),
+                    None => groups.push(Group { log_height, point: *point, members: vec![member], shifted: false }),
                 }
             }
         }
+    }
+    for g in &mut groups {
+        let width = |r: usize, m: usize| rounds[r].matrices[m].openings[0].1.len();
+        let saved: usize = g.members.iter().filter(|x| x.2 > 0).map(|&(r, m, ..)| (4 * width(r, m)).saturating_sub(EXT_PRODUCT)).sum();
+        g.shifted = saved > SHIFT_COST;
     }
     let log_max = offsets.keys().next_back().copied().ok_or(FriError::Params("nothing is committed"))?;
     let ladder = offsets.values().copied().max().unwrap_or(0);
@@ -320,6 +337,8 @@ struct Shared<V> {
     /// `Σ α^{offset+i}·p_i(z)` per group (canonical).
     at_z: Vec<Ext<V>>,
     alpha_powers: Vec<Ext<V>>,
+    /// `α^{o·width}` (canonical) for the members of shifted groups.
+    alpha_shifts: BTreeMap<usize, Ext<V>>,
     /// `β_k²` per round.
     beta_squares: Vec<Ext<V>>,
 }
@@ -436,6 +455,15 @@ fn shared<B: CircuitBuilder>(
             field::ext_reduce(b, &sum)
         })
         .collect();
+    let mut alpha_shifts = BTreeMap::new();
+    for g in shape.groups.iter().filter(|g| g.shifted) {
+        for &(r, m, o, _) in g.members.iter().filter(|x| x.2 > 0) {
+            let shift = o * rounds[r].matrices[m].openings[0].1.len();
+            if let std::collections::btree_map::Entry::Vacant(e) = alpha_shifts.entry(shift) {
+                e.insert(field::ext_reduce(b, &alpha_powers[shift]));
+            }
+        }
+    }
     let beta_squares = challenges
         .betas
         .iter()
@@ -444,7 +472,7 @@ fn shared<B: CircuitBuilder>(
             field::ext_reduce(b, &square)
         })
         .collect();
-    Shared { at_z, alpha_powers, beta_squares }
+    Shared { at_z, alpha_powers, alpha_shifts, beta_squares }
 }
 
 /// `α^0 .. α^{n−1}`, each the product of two reduced powers `α^{k mod m}·α^{m·⌊k/m⌋}` with

@@ -221,7 +221,7 @@ fn key_generation_mode_builds_without_values() {
 /// The PRODUCTION circuit's size for the same trace heights (raised to the profile's minimum),
 /// counted in setup mode.
 #[test]
-#[ignore = "prints the PRODUCTION-size count (6.9 M constraints, ~20 s, 1 GB); run with --ignored"]
+#[ignore = "prints the PRODUCTION-size count (5.4 M constraints, ~20 s, 1 GB); run with --ignored"]
 fn production_constraint_counts() {
     let fx = fixture();
     let p = Profile::PRODUCTION;

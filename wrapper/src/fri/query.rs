@@ -6,6 +6,8 @@
 //! the chain carries canonical or a short sum of canonical values, and the checked products
 //! small (about 70 bits, 103 where a reduced opening rolls in).
 
+use std::collections::BTreeMap;
+
 use p3_baby_bear::BabyBear;
 use p3_field::{BasedVectorSpace, Field, PrimeCharacteristicRing, PrimeField32, TwoAdicField};
 
@@ -37,12 +39,26 @@ pub(super) fn verify_query<B: CircuitBuilder>(
 
     // Reduced openings, tallest first: one canonical term per (height, point) group.
     let mut reduced: Vec<(usize, Vec<Ext<B::Var>>)> = Vec::new();
+    // `Σ_c α^{offset+c}·row_c` by (round, matrix, offset), for shifted groups to reuse.
+    let mut sums: BTreeMap<(usize, usize, usize), Ext<B::Var>> = BTreeMap::new();
     for (g, group) in shape.groups.iter().enumerate() {
         let mut at_x = Vec::new();
-        for &(r, m, _, offset) in &group.members {
-            for (value, power) in query.inputs[r].rows[m].iter().zip(&shared.alpha_powers[offset..]) {
-                at_x.push(field::ext_mul_base(b, power, value));
-            }
+        for &(r, m, o, offset) in &group.members {
+            let row = &query.inputs[r].rows[m];
+            let (shift, first) = if group.shifted && o > 0 { (o * row.len(), offset - o * row.len()) } else { (0, offset) };
+            let sum = match sums.get(&(r, m, first)) {
+                Some(sum) => sum.clone(),
+                None => {
+                    let terms = row.iter().zip(&shared.alpha_powers[first..]).map(|(v, power)| field::ext_mul_base(b, power, v)).collect();
+                    let sum = ext_sum(b, terms);
+                    sums.insert((r, m, first), sum.clone());
+                    sum
+                }
+            };
+            at_x.push(match shared.alpha_shifts.get(&shift).filter(|_| shift > 0) {
+                Some(power) => field::ext_mul(b, power, &sum),
+                None => sum,
+            });
         }
         let at_x = ext_sum(b, at_x);
         let term = group_term(b, &points[group.point], y(group.log_height), &shared.at_z[g], &at_x);
