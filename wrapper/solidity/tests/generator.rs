@@ -291,5 +291,3 @@ fn foundry_project_compiles_without_warnings_and_verifies_the_proof() {
         );
     }
 }
-
-}
