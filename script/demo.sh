@@ -4,7 +4,8 @@
 #   wrap in Groth16 → verify → start a local anvil → deploy the verifier, gateway and rollup →
 #   submit the proof → read the rollup's new state root → show a tampered proof reverting.
 #
-# CAIRN_DEMO_PROFILE picks the STARK profile (default: production). `test` is the small,
+# CAIRN_DEMO_PROFILE picks the STARK profile (default: production-wrap, the production profile
+# tuned for wrapping). `test` is the small,
 # insecure profile the CI tests use (a few minutes end to end instead of about a quarter hour).
 # The Groth16 keys come from the deterministic development setup: INSECURE, for demos only
 # (`cairn wrap --zkey` takes a ceremony's keys). Keys are cached (~/.cache/cairn), so a second
@@ -14,7 +15,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 OUT="${CAIRN_DEMO_OUT:-$ROOT/out/demo}"
-PROFILE="${CAIRN_DEMO_PROFILE:-production}"
+PROFILE="${CAIRN_DEMO_PROFILE:-production-wrap}"
 INSECURE=()
 [[ "$PROFILE" == test ]] && INSECURE=(--insecure-test-params)
 step() { printf '\n==> %s\n' "$*"; }

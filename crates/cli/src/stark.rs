@@ -20,9 +20,9 @@ pub(crate) struct ProofOptions {
     /// BN254, what the SNARK wrapper verifies).
     #[arg(long, default_value = "inner")]
     config: String,
-    /// Security profile: `production` (≥ 100 bits conjectured, blowup 4), `production-fast` (≥ 100 bits, blowup 2: faster proving, larger proofs) or `test` (fast, insecure).
-    #[arg(long, default_value = "production")]
-    profile: String,
+    /// Security profile: `production` (≥ 100 bits conjectured, blowup 4), `production-fast` (≥ 100 bits, blowup 2: faster proving, larger proofs), `production-wrap` (≥ 100 bits, blowup 32: fewer queries, so a smaller SNARK wrap circuit) or `test` (fast, insecure). Default: `production-wrap` with `--config outer`, `production` otherwise.
+    #[arg(long)]
+    profile: Option<String>,
     /// Allow the insecure `test` profile.
     #[arg(long)]
     insecure_test_params: bool,
@@ -31,10 +31,21 @@ pub(crate) struct ProofOptions {
 impl ProofOptions {
     fn resolve(&self) -> Result<(ConfigId, Profile)> {
         let config = ConfigId::by_name(&self.config).with_context(|| format!("--config {}", self.config))?;
-        let profile = Profile::by_name(&self.profile).with_context(|| format!("--profile {}", self.profile))?;
+        let profile = profile_or_default(self.profile.as_deref(), config)?;
         check_insecure(&profile, self.insecure_test_params)?;
         Ok((config, profile))
     }
+}
+
+/// `--profile`, or the default for the configuration: `production-wrap` for `outer` (the
+/// proofs that are wrapped), `production` otherwise.
+fn profile_or_default(name: Option<&str>, config: ConfigId) -> Result<Profile> {
+    let name = match (name, config) {
+        (Some(name), _) => name,
+        (None, ConfigId::Outer) => Profile::PRODUCTION_WRAP.name,
+        (None, _) => Profile::PRODUCTION.name,
+    };
+    Profile::by_name(name).with_context(|| format!("--profile {name}"))
 }
 
 pub(crate) fn check_insecure(profile: &Profile, allowed: bool) -> Result<()> {
@@ -229,14 +240,14 @@ pub(crate) struct VkeyArgs {
     /// STARK configuration (the on-chain key is the `outer` one).
     #[arg(long, default_value = "outer")]
     config: String,
-    /// Security profile.
-    #[arg(long, default_value = "production")]
-    profile: String,
+    /// Security profile (default: `production-wrap` for `outer`, `production` for `inner`).
+    #[arg(long)]
+    profile: Option<String>,
 }
 
 pub(crate) fn vkey(args: &VkeyArgs, json: bool) -> Result<()> {
     let config = ConfigId::by_name(&args.config).with_context(|| format!("--config {}", args.config))?;
-    let profile = Profile::by_name(&args.profile).with_context(|| format!("--profile {}", args.profile))?;
+    let profile = profile_or_default(args.profile.as_deref(), config)?;
     let elf = std::fs::read(&args.elf).with_context(|| format!("cannot read ELF {}", args.elf.display()))?;
     let (pk, _) = ProverClient::new().with_config(config).with_profile(profile).setup(&elf)?;
     let vkey = format!("0x{}", hex::encode(pk.program_vkey));

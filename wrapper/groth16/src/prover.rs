@@ -25,10 +25,15 @@ where
     C: ConstraintSynthesizer<Fr>,
     R: RngCore + CryptoRng,
 {
-    let (cs, info) = synthesize(circuit, true)?;
-    keys.check_shape(&info)?;
-    let matrices = r1cs_matrices(&cs)?;
-    let assignment = [cs.instance_assignment()?, cs.witness_assignment()?].concat();
+    // The constraint system is dropped once its matrices and assignment are out: it holds as
+    // much again, and the prover's own buffers come on top.
+    let (matrices, assignment, info) = {
+        let (cs, info) = synthesize(circuit, true)?;
+        keys.check_shape(&info)?;
+        let matrices = r1cs_matrices(&cs)?;
+        let assignment = [cs.instance_assignment()?, cs.witness_assignment()?].concat();
+        (matrices, assignment, info)
+    };
     if let Some(i) = first_unsatisfied(&matrices, &assignment) {
         return Err(Groth16Error::Unsatisfied(format!("constraint {i}")));
     }
