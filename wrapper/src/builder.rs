@@ -86,6 +86,11 @@ pub trait CircuitBuilder {
     fn range_check(&mut self, a: &Self::Var, bits: usize) {
         self.to_bits(a, bits);
     }
+    /// Whether [`Self::range_check`] is much cheaper than a bit decomposition (a lookup
+    /// argument). Gadgets that only need a bound, not the bits, then use range checks.
+    fn cheap_range_checks(&self) -> bool {
+        false
+    }
     /// A new witness below `2^bits`, allocated as its bits (boolean, least significant first):
     /// the value is their weighted sum, so no recomposition constraint is needed.
     fn witness_bits(&mut self, value: Option<Fr>, bits: usize) -> (Self::Var, Vec<Self::Var>) {
@@ -102,6 +107,15 @@ pub trait CircuitBuilder {
             out.push(bit);
         }
         (sum, out)
+    }
+
+    /// Poseidon2's partial rounds: for each constant `c`, `state[0] ← (state[0] + c)^5`, then the
+    /// internal layer `1 + diag(1, 1, 2)`. Backends with a custom gate for the round override it.
+    fn poseidon2_partial_rounds(&mut self, state: [Self::Var; 3], constants: &[Fr]) -> [Self::Var; 3]
+    where
+        Self: Sized,
+    {
+        crate::poseidon2::partial_rounds(self, state, constants)
     }
 
     /// Starts attributing constraints to `section`; returns the previous section.

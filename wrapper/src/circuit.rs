@@ -31,6 +31,11 @@ impl StarkVerifierCircuit {
         &self.shape
     }
 
+    /// The witness, when values are known.
+    pub fn witness(&self) -> Option<&StarkWitness> {
+        self.witness.as_ref()
+    }
+
     /// Builds the circuit into `cs`, returning the constraint counts per section.
     pub fn build(&self, cs: ConstraintSystemRef<Fr>) -> Result<BTreeMap<Section, usize>, SynthesisError> {
         let mut b = R1csBuilder::new(cs);

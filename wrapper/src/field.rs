@@ -68,6 +68,11 @@ pub fn assert_below_p<B: CircuitBuilder>(b: &mut B, bits: &[B::Var]) {
 /// A canonical BabyBear witness: 31 bits (the value is their sum) and below `p`; 32
 /// constraints in R1CS.
 pub fn witness<B: CircuitBuilder>(b: &mut B, value: Option<u32>) -> Felt<B::Var> {
+    if b.cheap_range_checks() {
+        let v = b.witness(value.map(|x| Fr::from(u64::from(x))));
+        range_check_below_p(b, &v);
+        return Felt { v, bound: 31 };
+    }
     let (v, bits) = b.witness_bits(value.map(|x| Fr::from(u64::from(x))), 31);
     assert_below_p(b, &bits);
     Felt { v, bound: 31 }
@@ -75,8 +80,31 @@ pub fn witness<B: CircuitBuilder>(b: &mut B, value: Option<u32>) -> Felt<B::Var>
 
 /// Constrains an existing variable `v < p`.
 pub fn assert_canonical<B: CircuitBuilder>(b: &mut B, v: &B::Var) {
+    if b.cheap_range_checks() {
+        return range_check_below_p(b, v);
+    }
     let bits = b.to_bits(v, 31);
     assert_below_p(b, &bits);
+}
+
+/// `v < p` with two 32-bit range checks, for backends with lookups: `v < 2^32` and
+/// `v + (2^32 − p) < 2^32`.
+fn range_check_below_p<B: CircuitBuilder>(b: &mut B, v: &B::Var) {
+    b.range_check(v, 32);
+    let shifted = b.add_const(v, Fr::from((1u64 << 32) - P));
+    b.range_check(&shifted, 32);
+}
+
+/// A witness below `2^bits`: its bits where range checks are bit decompositions anyway (their
+/// sum is the value, so no recomposition constraint), a range-checked witness otherwise.
+fn bounded_witness<B: CircuitBuilder>(b: &mut B, value: Option<Fr>, bits: usize) -> B::Var {
+    if b.cheap_range_checks() {
+        let v = b.witness(value);
+        b.range_check(&v, bits);
+        v
+    } else {
+        b.witness_bits(value, bits).0
+    }
 }
 
 /// `a + b`.
@@ -136,7 +164,7 @@ fn quotient_bits(bound: u32) -> usize {
 pub fn reduce<B: CircuitBuilder>(b: &mut B, x: &Felt<B::Var>) -> Felt<B::Var> {
     let value = b.value(&x.v).map(to_biguint);
     let p = BigUint::from(P);
-    let (q, _) = b.witness_bits(value.as_ref().map(|v| from_biguint(&(v / &p))), quotient_bits(x.bound));
+    let q = bounded_witness(b, value.as_ref().map(|v| from_biguint(&(v / &p))), quotient_bits(x.bound));
     let r = witness(b, value.as_ref().map(|v| u32::try_from(v % &p).unwrap_or(0)));
     let qp = b.scale(&q, Fr::from(P));
     let recomposed = b.add(&qp, &r.v);
@@ -149,7 +177,7 @@ pub fn assert_eq<B: CircuitBuilder>(b: &mut B, x: &Felt<B::Var>, y: &Felt<B::Var
     let d = sub(b, x, y);
     let value = b.value(&d.v).map(to_biguint);
     let p = BigUint::from(P);
-    let (q, _) = b.witness_bits(value.as_ref().map(|v| from_biguint(&(v / &p))), quotient_bits(d.bound));
+    let q = bounded_witness(b, value.as_ref().map(|v| from_biguint(&(v / &p))), quotient_bits(d.bound));
     let qp = b.scale(&q, Fr::from(P));
     b.assert_eq(&qp, &d.v);
 }

@@ -18,6 +18,7 @@ pub mod poseidon2;
 pub mod r1cs;
 pub mod sha256;
 pub mod sponge;
+pub mod tamper;
 pub mod verifier;
 pub mod witness;
 

@@ -21,7 +21,7 @@
 //! the values are offset so that the circuit is unsatisfied, as the full paths would leave it). `L` is chosen when the circuit is built, from the number of queries and the constraint
 //! costs; it stays below the lowest injection height, so only the bottom paths inject rows.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use ark_bn254::Fr;
 
@@ -152,17 +152,21 @@ fn check_top<B: CircuitBuilder>(
 /// Witness values of the top tree, from the queries' paths: `(depth, index) → value`, and the
 /// nodes on some query's path. `None` in shape-only mode.
 struct TopHints {
-    known: Option<(BTreeMap<(usize, usize), Fr>, Vec<BTreeMap<usize, ()>>)>,
+    known: Option<Known>,
     /// Added to every value when two copies of a node disagree, so that no query's node
     /// matches the top tree and the circuit is unsatisfied, as the full paths would leave it.
     poison: Fr,
 }
 
+struct Known {
+    values: BTreeMap<(usize, usize), Fr>,
+    on_path: BTreeSet<(usize, usize)>,
+}
+
 impl TopHints {
     fn new<B: CircuitBuilder>(b: &B, levels: usize, nodes: &[B::Var], bits: &[&[B::Var]], siblings: &[&[B::Var]]) -> Self {
         let unknown = Self { known: None, poison: Fr::from(0u64) };
-        let mut values = BTreeMap::new();
-        let mut on_path: Vec<BTreeMap<usize, ()>> = vec![BTreeMap::new(); levels + 1];
+        let mut known = Known { values: BTreeMap::new(), on_path: BTreeSet::new() };
         let mut consistent = true;
         let mut native = NativeBuilder::new();
         for ((node, bits), siblings) in nodes.iter().zip(bits).zip(siblings) {
@@ -172,24 +176,24 @@ impl TopHints {
                 let depth = levels - level;
                 let Some(sibling) = b.value(sibling) else { return unknown };
                 for (at, value) in [(index, node), (index ^ 1, sibling)] {
-                    consistent &= *values.entry((depth, at)).or_insert(value) == value;
+                    consistent &= *known.values.entry((depth, at)).or_insert(value) == value;
                 }
-                on_path[depth].insert(index, ());
+                known.on_path.insert((depth, index));
                 let (left, right) = if index % 2 == 0 { (node, sibling) } else { (sibling, node) };
                 node = sponge::compress(&mut native, &left, &right);
                 index /= 2;
             }
         }
-        Self { known: Some((values, on_path)), poison: Fr::from(u64::from(!consistent)) }
+        Self { known: Some(known), poison: Fr::from(u64::from(!consistent)) }
     }
 
     fn value(&self, depth: usize, index: usize) -> Option<Fr> {
-        let (values, _) = self.known.as_ref()?;
-        Some(values.get(&(depth, index)).copied().unwrap_or_default() + self.poison)
+        let known = self.known.as_ref()?;
+        Some(known.values.get(&(depth, index)).copied().unwrap_or_default() + self.poison)
     }
 
     fn flag(&self, depth: usize, index: usize) -> Option<Fr> {
-        let (_, on_path) = self.known.as_ref()?;
-        Some(Fr::from(u64::from(on_path[depth].contains_key(&index))))
+        let known = self.known.as_ref()?;
+        Some(Fr::from(u64::from(known.on_path.contains(&(depth, index)))))
     }
 }

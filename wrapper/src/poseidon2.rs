@@ -98,6 +98,24 @@ fn full_round<B: CircuitBuilder>(b: &mut B, s: &mut [B::Var; WIDTH], rc: &[Fr; W
     external_layer(b, s);
 }
 
+/// The partial rounds with generic operations: `state[0] ← (state[0] + c)^5`, internal layer.
+pub fn partial_rounds<B: CircuitBuilder>(b: &mut B, mut s: [B::Var; WIDTH], constants: &[Fr]) -> [B::Var; WIDTH] {
+    for c in constants {
+        s[0] = sbox(b, &s[0], *c);
+        internal_layer(b, &mut s);
+    }
+    s
+}
+
+/// One partial round on plain values (for backends that compute witnesses of custom gates).
+pub fn partial_round_values(s: [Fr; WIDTH], c: Fr) -> [Fr; WIDTH] {
+    let x = s[0] + c;
+    let x2 = x * x;
+    let y = x2 * x2 * x;
+    let sum = y + s[1] + s[2];
+    [y + sum, s[1] + sum, s[2] + s[2] + sum]
+}
+
 /// The Poseidon2-BN254 width-3 permutation, exactly as p3-bn254 0.8 computes it.
 pub fn permute<B: CircuitBuilder>(b: &mut B, state: &[B::Var; WIDTH]) -> [B::Var; WIDTH] {
     let rc = constants();
@@ -106,10 +124,7 @@ pub fn permute<B: CircuitBuilder>(b: &mut B, state: &[B::Var; WIDTH]) -> [B::Var
     for row in &rc.initial {
         full_round(b, &mut s, row);
     }
-    for c in &rc.internal {
-        s[0] = sbox(b, &s[0], *c);
-        internal_layer(b, &mut s);
-    }
+    let mut s = b.poseidon2_partial_rounds(s, &rc.internal);
     for row in &rc.terminal {
         full_round(b, &mut s, row);
     }

@@ -230,7 +230,7 @@ fn build<B: CircuitBuilder>(
     let digest_felts: Vec<Felt<B::Var>> = digest
         .iter()
         .map(|v| {
-            b.to_bits(v, 8);
+            b.range_check(v, 8);
             Felt { v: v.clone(), bound: 8 }
         })
         .collect();

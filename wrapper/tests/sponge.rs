@@ -285,6 +285,8 @@ fn mmcs_shape_errors_are_reported() {
     assert_eq!(bad(vec![], vec![], 3, 3, 1), Err(MmcsError::NoMatrices));
 }
 
+type Edit = Box<dyn Fn(&mut Opening)>;
+
 /// All openings of one tree through `merkle::verify_queries` (the tree's top shared).
 fn verify_all<B: CircuitBuilder>(b: &mut B, batch: &Batch, os: &[Opening]) -> Result<(), MmcsError> {
     let cap: Vec<B::Var> = batch.cap.iter().map(|c| b.witness(Some(*c))).collect();
@@ -342,7 +344,7 @@ fn shared_top_openings_verify_and_tampering_fails() {
         eprintln!("{shapes:?}, {n} queries: {shared} constraints shared, {full} with full paths");
         assert!(if cap_height == 0 { 10 * shared < 9 * full } else { shared == full }, "{shapes:?}");
         let levels = openings[0].siblings.len();
-        let edits: [(&str, Box<dyn Fn(&mut Opening)>); 6] = [
+        let edits: [(&str, Edit); 6] = [
             ("row", Box::new(|o| o.rows[0][0] = (o.rows[0][0] + 1) % Val::ORDER_U32)),
             ("bottom sibling", Box::new(|o| o.siblings[0] += Fr::from(1u64))),
             ("top sibling", Box::new(move |o| o.siblings[levels - 1] += Fr::from(1u64))),
