@@ -118,13 +118,14 @@ pub struct ProjectArgs {
     pub out: PathBuf,
 }
 
-/// `deploy-verifier`: deploys the Groth16 verifier for a key and routes it in a gateway.
+/// `deploy-verifier`: deploys the verifier for a Groth16 or PLONK key and routes it in a gateway.
 #[derive(Clone, Debug, Args)]
 pub struct DeployVerifierArgs {
     /// Node, key and output format.
     #[command(flatten)]
     pub chain: ChainArgs,
-    /// The Groth16 verifying key (snarkjs verification_key.json).
+    /// The verifying key: Groth16 (snarkjs verification_key.json, `groth16_vk.json`) or PLONK
+    /// (`plonk_vk.json` from `cairn wrap --plonk`).
     #[arg(long, value_name = "FILE")]
     pub vk: PathBuf,
     /// An existing CairnVerifierGateway to route the verifier in (its owner must be the key's

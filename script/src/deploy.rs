@@ -4,13 +4,18 @@ use std::path::{Path, PathBuf};
 
 use alloy::primitives::{Address, Bytes, FixedBytes, B256};
 use alloy::sol_types::{SolCall, SolConstructor};
+use alloy::sol_types::SolValue;
 use cairn_groth16::Groth16VerifyingKey;
+use cairn_sdk::PlonkVerifierKey;
 use serde::Serialize;
 
 use crate::bindings::{CairnRollup, CairnVerifierGateway, ICairnVerifier};
 use crate::book::{selector_key, AddressBook, GatewayEntry, RollupEntry, TxRecord, VerifierEntry};
 use crate::chain::{Chain, Mined};
-use crate::compile::{generate_groth16, Compiler, GATEWAY, GENERATED_VERIFIER, INTERFACE, ROLLUP};
+use crate::compile::{
+    generate_groth16, generate_plonk, Compiler, GATEWAY, GENERATED_CAIRN_PLONK, GENERATED_PLONK, GENERATED_VERIFIER,
+    INTERFACE, ROLLUP,
+};
 use crate::error::DeployError;
 use crate::ChainOptions;
 
@@ -19,7 +24,7 @@ use crate::ChainOptions;
 pub struct DeployVerifierOptions {
     /// Node and signer.
     pub chain: ChainOptions,
-    /// The Groth16 verifying key (snarkjs `verification_key.json`).
+    /// The verifying key: Groth16 (snarkjs `verification_key.json`) or PLONK (`plonk_vk.json`).
     pub vk: PathBuf,
     /// An existing gateway to route the verifier in; `None` deploys a new one owned by the
     /// deployer.
@@ -140,8 +145,84 @@ pub fn read_verifying_key(path: &Path) -> Result<Groth16VerifyingKey, DeployErro
     cairn_groth16::from_snarkjs_vk_json(&text).map_err(|e| bad(e.to_string()))
 }
 
-/// Deploys a Groth16 verifier for the key (and a gateway unless one is given), routes it and
-/// records everything in the address book.
+/// A verifying key `deploy-verifier` accepts.
+#[derive(Clone, Debug)]
+pub enum SnarkKey {
+    /// A Groth16 key (snarkjs JSON).
+    Groth16(Box<Groth16VerifyingKey>),
+    /// A PLONK key (`plonk_vk.json` from `cairn wrap --plonk`).
+    Plonk(Box<PlonkVerifierKey>),
+}
+
+impl SnarkKey {
+    /// `VERIFIER_HASH`.
+    pub fn verifier_hash(&self) -> Result<B256, DeployError> {
+        Ok(B256::from(match self {
+            Self::Groth16(vk) => cairn_groth16::vk_hash(vk),
+            Self::Plonk(key) => key.hash().map_err(|e| DeployError::Compile(e.to_string()))?,
+        }))
+    }
+
+    /// `groth16` or `plonk`.
+    pub fn system(&self) -> &'static str {
+        match self {
+            Self::Groth16(_) => "groth16",
+            Self::Plonk(_) => "plonk",
+        }
+    }
+}
+
+/// Reads a Groth16 (snarkjs JSON) or PLONK (`"system": "plonk"`) verifying key.
+pub fn read_snark_key(path: &Path) -> Result<SnarkKey, DeployError> {
+    let bad = |reason: String| DeployError::VerifyingKey { path: path.to_path_buf(), reason };
+    let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| bad(format!("not JSON: {e}")))?;
+    if value.get("system").and_then(|s| s.as_str()) == Some("plonk") {
+        return Ok(SnarkKey::Plonk(Box::new(PlonkVerifierKey::from_json(&text).map_err(|e| bad(e.to_string()))?)));
+    }
+    Ok(SnarkKey::Groth16(Box::new(cairn_groth16::from_snarkjs_vk_json(&text).map_err(|e| bad(e.to_string()))?)))
+}
+
+/// Compiles and deploys the verifier contracts of `key`; returns the `ICairnVerifier`'s address,
+/// its deployment, and the gateway's creation code. PLONK takes two contracts: snark-verifier's
+/// `PlonkVerifier`, then `CairnVerifierPlonk` pointing at it.
+async fn deploy_verifier_contracts(
+    chain: &Chain,
+    compiler: &Compiler,
+    key: &SnarkKey,
+) -> Result<(Address, Mined, Bytes), DeployError> {
+    match key {
+        SnarkKey::Groth16(vk) => {
+            let generated = generate_groth16(vk)?;
+            let [verifier_code, gateway_code] = compiler.compile(
+                &[INTERFACE, GATEWAY],
+                &generated,
+                [(GENERATED_VERIFIER, "CairnVerifierGroth16"), (GATEWAY, "CairnVerifierGateway")],
+            )?;
+            let (verifier, mined) = chain.deploy("the Groth16 verifier", verifier_code).await?;
+            Ok((verifier, mined, gateway_code))
+        }
+        SnarkKey::Plonk(key) => {
+            let generated = generate_plonk(key)?;
+            let [plonk_code, wrapper_code, gateway_code] = compiler.compile(
+                &[INTERFACE, GATEWAY],
+                &generated,
+                [
+                    (GENERATED_PLONK, "PlonkVerifier"),
+                    (GENERATED_CAIRN_PLONK, "CairnVerifierPlonk"),
+                    (GATEWAY, "CairnVerifierGateway"),
+                ],
+            )?;
+            let (plonk, _) = chain.deploy("the PLONK verifier (snark-verifier)", plonk_code).await?;
+            let init = [wrapper_code.as_ref(), &plonk.abi_encode()].concat();
+            let (verifier, mined) = chain.deploy("CairnVerifierPlonk", Bytes::from(init)).await?;
+            Ok((verifier, mined, gateway_code))
+        }
+    }
+}
+
+/// Deploys the verifier for a Groth16 or PLONK key (and a gateway unless one is given), routes
+/// it and records everything in the address book.
 ///
 /// When the gateway already routes the key's selector to a verifier with the same
 /// `VERIFIER_HASH`, that verifier is reused and nothing is sent; a route to another verifier,
@@ -149,9 +230,9 @@ pub fn read_verifying_key(path: &Path) -> Result<Groth16VerifyingKey, DeployErro
 pub async fn deploy_verifier_async(
     opts: &DeployVerifierOptions,
 ) -> Result<DeployVerifierReport, DeployError> {
-    let vk = read_verifying_key(&opts.vk)?;
-    let verifier_hash = B256::from(cairn_groth16::vk_hash(&vk));
-    let selector = FixedBytes::<4>::from(cairn_groth16::selector(&vk));
+    let key = read_snark_key(&opts.vk)?;
+    let verifier_hash = key.verifier_hash()?;
+    let selector = FixedBytes::<4>::from_slice(&verifier_hash[..4]);
     let chain = opts.chain.connect(true).await?;
     let deployer = chain.sender.ok_or_else(|| DeployError::NoSigner {
         what: "deploy-verifier".into(),
@@ -160,7 +241,7 @@ pub async fn deploy_verifier_async(
     let record_verifier = |address, deployed: TxRecord, gateway| VerifierEntry {
         address,
         verifier_hash,
-        system: "groth16".into(),
+        system: key.system().into(),
         deployed,
         gateway,
         route_tx_hash: None,
@@ -214,16 +295,7 @@ pub async fn deploy_verifier_async(
     }
 
     let compiler = Compiler::new(&opts.root)?;
-    let generated = generate_groth16(&vk)?;
-    let [verifier_code, gateway_code] = compiler.compile(
-        &[INTERFACE, GATEWAY],
-        &generated,
-        [
-            (GENERATED_VERIFIER, "CairnVerifierGroth16"),
-            (GATEWAY, "CairnVerifierGateway"),
-        ],
-    )?;
-    let (verifier, verifier_mined) = chain.deploy("the Groth16 verifier", verifier_code).await?;
+    let (verifier, verifier_mined, gateway_code) = deploy_verifier_contracts(&chain, &compiler, &key).await?;
     let verifier_tx = TxInfo::from(&verifier_mined);
     let deployed_hash = chain
         .view(

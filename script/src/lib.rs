@@ -34,7 +34,7 @@ pub use book::{selector_key, AddressBook, GatewayEntry, RollupEntry, TxRecord, V
 pub use chain::{KeySource, DEFAULT_KEY_ENV, DEFAULT_RECEIPT_TIMEOUT};
 pub use compile::find_root;
 pub use deploy::{
-    deploy_rollup_async, deploy_verifier_async, read_verifying_key, DeployRollupOptions,
+    deploy_rollup_async, deploy_verifier_async, read_snark_key, read_verifying_key, DeployRollupOptions, SnarkKey,
     DeployRollupReport, DeployVerifierOptions, DeployVerifierReport, TxInfo,
 };
 pub use error::DeployError;

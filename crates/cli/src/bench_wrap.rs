@@ -1,5 +1,6 @@
-//! `cairn bench-wrap`: the Groth16 wrap of a fibonacci `outer` proof: constraints per part of
-//! the verifier circuit, setup and prove time, peak memory of each step.
+//! `cairn bench-wrap`: the Groth16 (or, with `--plonk`, PLONK) wrap of a fibonacci `outer` proof:
+//! constraints or rows per part of the verifier circuit, setup and prove time, peak memory of
+//! each step, proof size.
 
 use std::time::Instant;
 
@@ -18,11 +19,99 @@ pub(crate) struct BenchWrapArgs {
     #[arg(long, default_value_t = 16)]
     log_cycles: u32,
     /// Security profile of the STARK that is wrapped.
-    #[arg(long, default_value = "production")]
+    #[arg(long, default_value = "production-wrap")]
     profile: String,
-    /// Only count constraints (no Groth16 setup or proof).
+    /// Only count constraints or rows (no setup or proof).
     #[arg(long)]
     count_only: bool,
+    /// Benchmark the PLONK wrap (halo2, KZG) instead of Groth16.
+    #[arg(long)]
+    plonk: bool,
+}
+
+#[derive(Serialize)]
+struct PlonkReport {
+    profile: &'static str,
+    cycles: u64,
+    stark_prove_s: f64,
+    rows: usize,
+    k: u32,
+    sections: Vec<(String, usize)>,
+    synthesize_s: f64,
+    params_s: Option<f64>,
+    keygen_s: Option<f64>,
+    keygen_peak_rss_mib: Option<f64>,
+    prove_s: Option<f64>,
+    prove_peak_rss_mib: Option<f64>,
+    proof_bytes: Option<usize>,
+    verify_ms: Option<f64>,
+}
+
+fn run_plonk(
+    args: &BenchWrapArgs,
+    (profile, cycles, stark_prove_s): (Profile, u64, f64),
+    circuit: &StarkVerifierCircuit,
+    public: ark_bn254::Fr,
+    json: bool,
+) -> Result<()> {
+    let start = Instant::now();
+    let s = cairn_plonk::synthesize(circuit.shape(), circuit.witness())?;
+    s.check()?;
+    let synthesize_s = start.elapsed().as_secs_f64();
+    let k = cairn_plonk::required_k(&s.layout);
+    let mut report = PlonkReport {
+        profile: profile.name,
+        cycles,
+        stark_prove_s,
+        rows: s.layout.rows.len(),
+        k,
+        sections: s.layout.sections.iter().map(|(s, n)| (format!("{s:?}"), *n)).collect(),
+        synthesize_s,
+        params_s: None,
+        keygen_s: None,
+        keygen_peak_rss_mib: None,
+        prove_s: None,
+        prove_peak_rss_mib: None,
+        proof_bytes: None,
+        verify_ms: None,
+    };
+    if !args.count_only {
+        let start = Instant::now();
+        let params = cairn_plonk::dev_params(k, cairn_sdk::DEV_SRS_SEED);
+        report.params_s = Some(start.elapsed().as_secs_f64());
+        reset_peak_rss();
+        let start = Instant::now();
+        let pk = cairn_plonk::keygen(&params, s.layout.clone())?;
+        report.keygen_s = Some(start.elapsed().as_secs_f64());
+        report.keygen_peak_rss_mib = Some(peak_rss_mib());
+        reset_peak_rss();
+        let start = Instant::now();
+        let proof = cairn_plonk::prove(&params, &pk, s.circuit(), cairn_plonk::to_halo2(&public))?;
+        report.prove_s = Some(start.elapsed().as_secs_f64());
+        report.prove_peak_rss_mib = Some(peak_rss_mib());
+        report.proof_bytes = Some(proof.len());
+        let start = Instant::now();
+        cairn_plonk::verify(&params, pk.get_vk(), cairn_plonk::to_halo2(&public), &proof)?;
+        report.verify_ms = Some(start.elapsed().as_secs_f64() * 1e3);
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(());
+    }
+    let secs = |s: Option<f64>| s.map_or("-".into(), |s| format!("{s:.1} s"));
+    let mib = |m: Option<f64>| m.map_or("-".into(), |m| format!("{m:.0} MiB"));
+    println!("fibonacci, {cycles} cycles, outer/{} (STARK proved in {stark_prove_s:.1} s)", profile.name);
+    println!("circuit: {} PLONK rows, k = {k} (synthesized and checked in {synthesize_s:.1} s)", report.rows);
+    for (section, n) in &report.sections {
+        println!("  {section:<16} {n:>10}  ({:.1} %)", 100.0 * *n as f64 / report.rows as f64);
+    }
+    println!("development KZG parameters: {}", secs(report.params_s));
+    println!("plonk keys: {} (peak {})", secs(report.keygen_s), mib(report.keygen_peak_rss_mib));
+    println!("plonk prove: {} (peak {})", secs(report.prove_s), mib(report.prove_peak_rss_mib));
+    if let (Some(bytes), Some(ms)) = (report.proof_bytes, report.verify_ms) {
+        println!("plonk proof: {bytes} bytes; verify {ms:.1} ms");
+    }
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -55,6 +144,10 @@ pub(crate) fn run(args: &BenchWrapArgs, json: bool) -> Result<()> {
     let start = Instant::now();
     let circuit = client.wrap_circuit(&proof, &vk, true)?;
     let witness_s = start.elapsed().as_secs_f64();
+    if args.plonk {
+        let public = cairn_wrapper::identity::public_input_fr(&proof.program_vkey, &proof.public_values_digest());
+        return run_plonk(args, (profile, cycles, stark_prove_s), &circuit, public, json);
+    }
     let start = Instant::now();
     let (constraints, sections) = constraint_counts(circuit.shape())?;
     let count_s = start.elapsed().as_secs_f64();

@@ -1,25 +1,36 @@
-//! `cairn wrap`: an `outer` STARK proof → a Groth16 proof for the on-chain verifier; and the
-//! verification of wrapped proofs for `cairn verify`.
+//! `cairn wrap`: an `outer` STARK proof → a Groth16 or PLONK proof for the on-chain verifier;
+//! and the verification of wrapped proofs for `cairn verify`.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use cairn_groth16::{from_snarkjs_vk_json, to_snarkjs_vk_json, vk_hash, Groth16VerifyingKey, INSECURE_DEV_SETUP_WARNING};
-use cairn_sdk::{CairnProof, Groth16Setup, KeyCache, ProverClient, SnarkProof, SnarkSystem, WrapOptions};
+use cairn_sdk::{
+    read_plonk_vk, CairnProof, Groth16Setup, KeyCache, PlonkSetup, PlonkVerifierKey, PlonkWrapOptions, ProverClient,
+    SnarkProof, SnarkSystem, WrapOptions,
+};
 use cairn_stark::{read_file, read_header, FileKind};
-use clap::Args;
+use clap::{ArgGroup, Args};
 
 use crate::stark::{check_insecure, load_vk};
 
+/// The development KZG parameters' warning.
+const INSECURE_DEV_SRS_WARNING: &str =
+    "WARNING: INSECURE development KZG parameters (tau derived from a public seed): anyone can forge PLONK proofs for this key";
+
 /// Arguments of `cairn wrap`.
 #[derive(Debug, Args)]
+#[command(group(ArgGroup::new("system").required(true).args(["groth16", "plonk"])))]
 pub(crate) struct WrapArgs {
     /// The STARK proof to wrap (from `cairn prove --config outer`).
     proof: PathBuf,
     /// Wrap with Groth16 (BN254, arkworks).
-    #[arg(long, required = true)]
+    #[arg(long)]
     groth16: bool,
+    /// Wrap with PLONK (halo2, KZG over BN254).
+    #[arg(long)]
+    plonk: bool,
     /// The program's verifying key file (from `cairn prove --vk-out`).
     #[arg(long, conflicts_with = "elf")]
     vk: Option<PathBuf>,
@@ -28,19 +39,23 @@ pub(crate) struct WrapArgs {
     elf: Option<PathBuf>,
     /// Groth16 keys from a snarkjs phase-2 ceremony over this circuit (see --export-r1cs).
     /// Without it, an INSECURE deterministic development setup is used.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "plonk")]
     zkey: Option<PathBuf>,
+    /// PLONK: KZG parameters in halo2's raw format (e.g. derived from a public powers-of-tau
+    /// ceremony). Without it, INSECURE development parameters are used.
+    #[arg(long, value_name = "FILE", conflicts_with = "groth16")]
+    kzg_params: Option<PathBuf>,
     /// Write the circuit as a circom `.r1cs` file (for a snarkjs ceremony) and stop.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "plonk")]
     export_r1cs: Option<PathBuf>,
     /// Allow wrapping proofs made with the insecure `test` profile.
     #[arg(long)]
     insecure_test_params: bool,
-    /// Where to write the wrapped proof.
-    #[arg(short, long, default_value = "proof.groth16")]
-    output: PathBuf,
-    /// Where to write the Groth16 verifying key (snarkjs JSON); default: `groth16_vk.json`
-    /// beside the output.
+    /// Where to write the wrapped proof (default: `proof.groth16` or `proof.plonk`).
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// Where to write the verifying key; default: `groth16_vk.json` (snarkjs JSON) or
+    /// `plonk_vk.json` beside the output.
     #[arg(long, value_name = "FILE")]
     snark_vk_out: Option<PathBuf>,
     /// Key cache directory (default: $CAIRN_CACHE_DIR, $XDG_CACHE_HOME/cairn or ~/.cache/cairn).
@@ -90,6 +105,11 @@ pub(crate) fn wrap(args: &WrapArgs, json: bool) -> Result<()> {
         return Ok(());
     }
 
+    let output = args.output.clone().unwrap_or_else(|| PathBuf::from(if args.plonk { "proof.plonk" } else { "proof.groth16" }));
+    let cache = cache(args.cache_dir.as_deref())?;
+    if args.plonk {
+        return wrap_plonk(args, &client, (&proof, &prepared), &header.profile, &output, &cache, json);
+    }
     let setup = match &args.zkey {
         Some(zkey) => Groth16Setup::Zkey(zkey.clone()),
         None => {
@@ -98,19 +118,18 @@ pub(crate) fn wrap(args: &WrapArgs, json: bool) -> Result<()> {
         }
     };
     let options = WrapOptions { setup, allow_insecure_profile: args.insecure_test_params };
-    let cache = cache(args.cache_dir.as_deref())?;
     let start = Instant::now();
     let wrapped = client.wrap_groth16(&proof, &prepared, &options, &cache)?;
     let total = start.elapsed();
-    wrapped.proof.save(&header.profile, &args.output)?;
-    let vk_out = args.snark_vk_out.clone().unwrap_or_else(|| args.output.with_file_name("groth16_vk.json"));
+    wrapped.proof.save(&header.profile, &output)?;
+    let vk_out = args.snark_vk_out.clone().unwrap_or_else(|| output.with_file_name("groth16_vk.json"));
     std::fs::write(&vk_out, to_snarkjs_vk_json(&wrapped.vk))
         .with_context(|| format!("cannot write {}", vk_out.display()))?;
 
     let t = wrapped.timings;
     if json {
         let summary = serde_json::json!({
-            "proof": args.output, "verifying_key": vk_out,
+            "system": "groth16", "proof": output, "verifying_key": vk_out,
             "verifier_hash": hex0x(&wrapped.proof.verifier_hash),
             "program_vkey": hex0x(&wrapped.proof.program_vkey),
             "public_values": hex0x(&wrapped.proof.public_values),
@@ -122,7 +141,7 @@ pub(crate) fn wrap(args: &WrapArgs, json: bool) -> Result<()> {
         });
         println!("{summary}");
     } else {
-        println!("wrapped {} -> {} ({:.1?})", args.output.display(), vk_out.display(), total);
+        println!("wrapped {} -> {} ({:.1?})", output.display(), vk_out.display(), total);
         println!("  circuit:        {} constraints ({})", wrapped.constraints, hex0x(&wrapped.circuit_digest[..8]));
         println!(
             "  steps:          witness {:.1?}, circuit digest {:.1?}, keys {:.1?}{}, prove {:.1?}",
@@ -139,6 +158,88 @@ pub(crate) fn wrap(args: &WrapArgs, json: bool) -> Result<()> {
     Ok(())
 }
 
+/// `cairn wrap --plonk`.
+fn wrap_plonk(
+    args: &WrapArgs,
+    client: &ProverClient,
+    (proof, prepared): (&CairnProof, &cairn_sdk::PreparedVerifyingKey),
+    profile: &cairn_sdk::Profile,
+    output: &Path,
+    cache: &KeyCache,
+    json: bool,
+) -> Result<()> {
+    let setup = match &args.kzg_params {
+        Some(file) => PlonkSetup::Params(file.clone()),
+        None => {
+            eprintln!("{INSECURE_DEV_SRS_WARNING} (no --kzg-params given)");
+            PlonkSetup::default()
+        }
+    };
+    let options = PlonkWrapOptions { setup, allow_insecure_profile: args.insecure_test_params };
+    let start = Instant::now();
+    let wrapped = client.wrap_plonk(proof, prepared, &options, cache)?;
+    let total = start.elapsed();
+    wrapped.proof.save(profile, output)?;
+    let vk_out = args.snark_vk_out.clone().unwrap_or_else(|| output.with_file_name("plonk_vk.json"));
+    std::fs::write(&vk_out, wrapped.vk.to_json()).with_context(|| format!("cannot write {}", vk_out.display()))?;
+    let t = wrapped.timings;
+    if json {
+        let summary = serde_json::json!({
+            "system": "plonk", "proof": output, "verifying_key": vk_out,
+            "verifier_hash": hex0x(&wrapped.proof.verifier_hash),
+            "program_vkey": hex0x(&wrapped.proof.program_vkey),
+            "public_values": hex0x(&wrapped.proof.public_values),
+            "proof_bytes": hex0x(&wrapped.proof.proof_bytes),
+            "rows": wrapped.rows, "k": wrapped.k, "circuit": hex0x(&wrapped.circuit_digest),
+            "insecure_setup": wrapped.proof.insecure_setup,
+            "seconds": { "total": total.as_secs_f64(), "witness": t.witness.as_secs_f64(), "digest": t.digest.as_secs_f64(),
+                         "keys": t.keys.as_secs_f64(), "prove": t.prove.as_secs_f64() },
+        });
+        println!("{summary}");
+    } else {
+        println!("wrapped {} -> {} ({:.1?})", output.display(), vk_out.display(), total);
+        println!("  circuit:        {} rows, k = {} ({})", wrapped.rows, wrapped.k, hex0x(&wrapped.circuit_digest[..8]));
+        println!("  steps:          witness {:.1?}, digest {:.1?}, parameters and keys {:.1?}, prove {:.1?}", t.witness, t.digest, t.keys, t.prove);
+        println!("  proof:          {} bytes", wrapped.proof.proof_bytes.len());
+        println!("  verifier hash:  {}", hex0x(&wrapped.proof.verifier_hash));
+        println!("  program vkey:   {}", hex0x(&wrapped.proof.program_vkey));
+        println!("  public values:  {}", hex0x(&wrapped.proof.public_values));
+    }
+    Ok(())
+}
+
+/// The verifying key of a wrapped proof.
+enum SnarkKey {
+    Groth16(Box<Groth16VerifyingKey>),
+    Plonk(Box<PlonkVerifierKey>),
+}
+
+/// The key from `--snark-vk`, else from the cache by the proof's VERIFIER_HASH.
+fn snark_key(proof: &SnarkProof, snark_vk: Option<&Path>) -> Result<SnarkKey> {
+    let missing = || {
+        format!(
+            "no {} verifying key with hash {} in the key cache: pass --snark-vk FILE",
+            proof.system,
+            hex0x(&proof.verifier_hash)
+        )
+    };
+    Ok(match (proof.system, snark_vk) {
+        (SnarkSystem::Groth16, Some(file)) => {
+            let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+            SnarkKey::Groth16(Box::new(from_snarkjs_vk_json(&text).with_context(|| format!("{}", file.display()))?))
+        }
+        (SnarkSystem::Groth16, None) => {
+            SnarkKey::Groth16(Box::new(cache(None)?.find_vk(&proof.verifier_hash)?.with_context(missing)?))
+        }
+        (SnarkSystem::Plonk, Some(file)) => {
+            SnarkKey::Plonk(Box::new(read_plonk_vk(file).with_context(|| format!("{}", file.display()))?))
+        }
+        (SnarkSystem::Plonk, None) => {
+            SnarkKey::Plonk(Box::new(cache(None)?.find_plonk_vk(&proof.verifier_hash)?.with_context(missing)?))
+        }
+    })
+}
+
 /// `cairn verify` of a wrapped proof: the key from `--snark-vk`, else from the cache by the
 /// proof's VERIFIER_HASH; with `--vk`/`--elf`, also checks the program.
 pub(crate) fn verify(
@@ -151,21 +252,7 @@ pub(crate) fn verify(
 ) -> Result<()> {
     let (header, proof) = SnarkProof::from_file_bytes(bytes).with_context(|| format!("{}", path.display()))?;
     check_insecure(&header.profile, insecure_test_params)?;
-    if proof.system != SnarkSystem::Groth16 {
-        bail!("{}: {} proofs cannot be verified by this build yet", path.display(), proof.system);
-    }
-    let vk: Groth16VerifyingKey = match snark_vk {
-        Some(file) => {
-            let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-            from_snarkjs_vk_json(&text).with_context(|| format!("{}", file.display()))?
-        }
-        None => cache(None)?.find_vk(&proof.verifier_hash)?.with_context(|| {
-            format!(
-                "no Groth16 verifying key with hash {} in the key cache: pass --snark-vk FILE",
-                hex0x(&proof.verifier_hash)
-            )
-        })?,
-    };
+    let key = snark_key(&proof, snark_vk)?;
     if program.0.is_some() || program.1.is_some() {
         let vk = load_vk(program.0, program.1, header.config, &header.profile)?;
         let expected = vk.program_vkey()?;
@@ -178,19 +265,29 @@ pub(crate) fn verify(
         }
     }
     let start = Instant::now();
-    ProverClient::new().verify_groth16(&proof, &vk).context("verification failed")?;
+    let client = ProverClient::new();
+    let hash = match &key {
+        SnarkKey::Groth16(vk) => {
+            client.verify_groth16(&proof, vk).context("verification failed")?;
+            vk_hash(vk)
+        }
+        SnarkKey::Plonk(vk) => {
+            client.verify_plonk(&proof, vk).context("verification failed")?;
+            vk.hash()?
+        }
+    };
     let ms = start.elapsed().as_secs_f64() * 1e3;
     if proof.insecure_setup {
-        eprintln!("{INSECURE_DEV_SETUP_WARNING}");
+        eprintln!("{}", if proof.system == SnarkSystem::Plonk { INSECURE_DEV_SRS_WARNING } else { INSECURE_DEV_SETUP_WARNING });
     }
-    let (vkey, public_values, hash) =
-        (hex0x(&proof.program_vkey), hex0x(&proof.public_values), hex0x(&vk_hash(&vk)));
+    let (vkey, public_values, hash) = (hex0x(&proof.program_vkey), hex0x(&proof.public_values), hex0x(&hash));
+    let system = proof.system;
     if json {
-        let summary = serde_json::json!({ "valid": true, "system": "groth16", "program_vkey": vkey,
+        let summary = serde_json::json!({ "valid": true, "system": system.name(), "program_vkey": vkey,
             "public_values": public_values, "verifier_hash": hash, "insecure_setup": proof.insecure_setup, "verify_ms": ms });
         println!("{summary}");
     } else {
-        println!("Groth16 proof is valid ({ms:.1} ms)");
+        println!("{} proof is valid ({ms:.1} ms)", if system == SnarkSystem::Plonk { "PLONK" } else { "Groth16" });
         println!("program vkey:  {vkey}");
         println!("public values: {public_values}");
         println!("verifier hash: {hash}");

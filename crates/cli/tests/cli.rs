@@ -233,3 +233,53 @@ fn wrap_then_verify_the_groth16_proof() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("truncated or corrupt"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn wrap_then_verify_the_plonk_proof() {
+    let elf = fibonacci_elf();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = |name: &str| dir.path().join(name).to_str().expect("utf-8").to_owned();
+    let (proof, wrapped, vk_json, cache) = (path("proof.bin"), path("proof.plonk"), path("plonk_vk.json"), path("cache"));
+    let out = cairn(&[
+        "prove", &elf, "-i", "u32:10", "--config", "outer", "--profile", "test", "--insecure-test-params", "-o", &proof,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // One system at a time, and the Groth16-only options are refused with --plonk.
+    let both = cairn(&["wrap", "--groth16", "--plonk", &proof, "--elf", &elf]);
+    assert_eq!(both.status.code(), Some(2));
+    let zkey = cairn(&["wrap", "--plonk", &proof, "--elf", &elf, "--zkey", "x.zkey"]);
+    assert_eq!(zkey.status.code(), Some(2));
+
+    let out = cairn(&[
+        "wrap", "--plonk", &proof, "--elf", &elf, "-o", &wrapped, "--cache-dir", &cache, "--insecure-test-params",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("INSECURE"), "the development parameters must be flagged: {}", text(&out.stderr));
+    assert!(Path::new(&vk_json).exists());
+
+    let verify = |extra: &[&str]| {
+        let mut args = vec!["verify", &wrapped, "--insecure-test-params"];
+        args.extend_from_slice(extra);
+        Command::new(env!("CARGO_BIN_EXE_cairn")).args(&args).env("CAIRN_CACHE_DIR", &cache).output().expect("runs")
+    };
+    let ok = verify(&[]);
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    assert!(text(&ok.stdout).contains("PLONK proof is valid"), "{}", text(&ok.stdout));
+    let ok = verify(&["--snark-vk", &vk_json, "--elf", &elf]);
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+
+    let bytes = std::fs::read(&wrapped).expect("read");
+    let mut bad = bytes.clone();
+    let n = bad.len();
+    bad[n - 100] ^= 1;
+    std::fs::write(&wrapped, &bad).expect("write");
+    let out = verify(&[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains("verification failed"), "{}", text(&out.stderr));
+    // A Groth16 key for a PLONK proof is refused by name.
+    std::fs::write(&wrapped, &bytes).expect("write");
+    std::fs::write(path("junk.json"), "{\"system\": \"plonk\"}").expect("write");
+    let out = verify(&["--snark-vk", &path("junk.json")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("junk.json"), "{}", text(&out.stderr));
+}

@@ -53,6 +53,9 @@ pub enum SdkError {
     /// The Groth16 backend failed (setup, proving, verification, encodings).
     #[error("groth16: {0}")]
     Groth16(cairn_groth16::Groth16Error),
+    /// The PLONK backend failed (parameters, keys, proving, verification, key files).
+    #[error("plonk: {0}")]
+    Plonk(#[from] cairn_plonk::PlonkError),
 }
 
 pub(crate) fn hex(bytes: &[u8]) -> String {

@@ -14,6 +14,7 @@ mod prover;
 mod public_values;
 mod snark;
 mod wrap;
+mod wrap_plonk;
 
 pub use cairn_executor::{ElfError, ExecutionError, ExecutorConfig, Program, DEFAULT_MAX_CYCLES};
 pub use client::{ExecutionReport, ProverClient, SdkError};
@@ -23,3 +24,5 @@ pub use prover::{CairnProof, PreparedVerifyingKey, ProvingKey, VerifyingKey, PRO
 pub use public_values::{PublicValues, PublicValuesError};
 pub use snark::{SnarkProof, SnarkSystem};
 pub use wrap::{Groth16Setup, KeyCache, WrapOptions, WrapTimings, WrappedGroth16, DEV_SETUP_SEED};
+pub use wrap_plonk::{read_plonk_vk, PlonkSetup, PlonkWrapOptions, WrappedPlonk, DEV_SRS_SEED};
+pub use cairn_plonk::PlonkVerifierKey;

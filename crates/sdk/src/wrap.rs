@@ -299,13 +299,13 @@ impl ProverClient {
     }
 }
 
-fn io_err(what: &str, path: &Path, e: std::io::Error) -> SdkError {
+pub(crate) fn io_err(what: &str, path: &Path, e: std::io::Error) -> SdkError {
     SdkError::Io(format!("cannot {what} {}: {e}", path.display()))
 }
 
 /// Writes `bytes` to a temporary file beside `path` and renames it, so that a crash never
 /// leaves a truncated key in the cache.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), SdkError> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), SdkError> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| io_err("create", parent, e))?;
     }

@@ -31,6 +31,9 @@ pub enum SolidityError {
     /// The fixture's `proofBytes` is not a well-formed Groth16 proof for the key.
     #[error("the fixture's proofBytes are not a Groth16 proof for this key: {0}")]
     MalformedProof(#[from] cairn_groth16::Groth16Error),
+    /// The PLONK verifier code is not what snark-verifier 0.2.7 emits.
+    #[error("the PLONK verifier code lacks `{0}`: not snark-verifier 0.2.7's output")]
+    UnexpectedVerifierCode(&'static str),
     /// The Foundry project's directory exists and is not empty.
     #[error("{} exists and is not empty; choose a new directory", .0.display())]
     DirectoryNotEmpty(PathBuf),

@@ -63,6 +63,38 @@ pub fn write_fixtures(
     write_all(repo_root, files)
 }
 
+/// The command that rewrites the PLONK contracts and fixtures ([`write_plonk_fixtures`]).
+pub const REGENERATE_PLONK_COMMAND: &str = "cargo test -p cairn-solidity --test regenerate -- --ignored regenerate_plonk";
+
+/// Writes the PLONK verifier contracts (`contracts/generated/PlonkVerifier.sol` from
+/// snark-verifier's `snark_verifier_code`, and `CairnVerifierPlonk.sol`) and `fixture` as
+/// `library CairnPlonkFixture` (`test/fixtures/CairnPlonkFixture.sol`) under `repo_root`.
+/// The fixture's VERIFIER_HASH must be `vk_hash` and its `proofBytes` the selector and
+/// `proof_length` bytes. Returns the paths written.
+pub fn write_plonk_fixtures(
+    repo_root: &Path,
+    snark_verifier_code: &str,
+    vk_hash: &[u8; 32],
+    proof_length: usize,
+    fixture: &Fixture,
+) -> Result<Vec<PathBuf>, SolidityError> {
+    if fixture.verifier_hash != *vk_hash {
+        return Err(SolidityError::VerifierHashMismatch { fixture: fixture.verifier_hash, key: *vk_hash });
+    }
+    if fixture.proof_bytes.len() != proof_length + 4 || fixture.proof_bytes[..4] != vk_hash[..4] {
+        return Err(SolidityError::UnexpectedVerifierCode("proofBytes = selector ‖ proof of the key's length"));
+    }
+    let files = vec![
+        ("contracts/generated/PlonkVerifier.sol".to_owned(), crate::plonk_verifier(snark_verifier_code, vk_hash)?),
+        ("contracts/generated/CairnVerifierPlonk.sol".to_owned(), crate::cairn_verifier_plonk(vk_hash, proof_length)),
+        (
+            "test/fixtures/CairnPlonkFixture.sol".to_owned(),
+            foundry_fixture("CairnPlonkFixture", fixture, REGENERATE_PLONK_COMMAND)?,
+        ),
+    ];
+    write_all(repo_root, files)
+}
+
 /// Writes a standalone Foundry project into `dir`, which must not exist or be empty, and
 /// returns the paths written:
 ///

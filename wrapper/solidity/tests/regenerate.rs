@@ -13,8 +13,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use cairn_sdk::{ConfigId, Inputs, KeyCache, Profile, ProverClient, WrapOptions};
-use cairn_solidity::{write_fixtures, Fixture};
+use cairn_sdk::{ConfigId, Inputs, KeyCache, PlonkWrapOptions, Profile, ProverClient, WrapOptions};
+use cairn_solidity::{write_fixtures, write_plonk_fixtures, Fixture};
 use serde::Serialize;
 
 /// A transfer, encoded as the rollup guest decodes it.
@@ -32,10 +32,8 @@ fn account(n: u8) -> [u8; 20] {
     a
 }
 
-#[test]
-#[ignore = "rewrites fixtures in the repository (proves and wraps the rollup guest, ~2 min)"]
-fn regenerate() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+/// The rollup batch's outer TEST-profile proof, its proving key and the client.
+fn rollup_proof() -> (ProverClient, cairn_sdk::ProvingKey, cairn_sdk::CairnProof) {
     let elf = std::fs::read(cairn_build::build_example("rollup").unwrap()).unwrap();
     let client = ProverClient::new().with_config(ConfigId::Outer).with_profile(Profile::TEST);
     let (pk, _) = client.setup(&elf).unwrap();
@@ -48,7 +46,14 @@ fn regenerate() {
     inputs.write(&state).unwrap().write(&batch).unwrap();
     let stark = client.prove(&pk, &inputs).unwrap();
     assert_eq!(stark.public_values.len(), 64, "the rollup commits oldRoot ‖ newRoot");
+    (client, pk, stark)
+}
 
+#[test]
+#[ignore = "rewrites fixtures in the repository (proves and wraps the rollup guest, ~2 min)"]
+fn regenerate() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let (client, pk, stark) = rollup_proof();
     let cache = KeyCache::new(root.join("target/cairn-fixture-keys"));
     let options = WrapOptions { allow_insecure_profile: true, ..WrapOptions::default() };
     let wrapped = client.wrap_groth16(&stark, &pk.prepared_vk().unwrap(), &options, &cache).unwrap();
@@ -68,4 +73,31 @@ fn regenerate() {
     proof.save(&Profile::TEST, &dir.join("rollup.groth16")).unwrap();
     std::fs::write(dir.join("rollup_groth16_vk.json"), cairn_groth16::to_snarkjs_vk_json(&wrapped.vk)).unwrap();
     println!("wrote {}/rollup.groth16 and rollup_groth16_vk.json ({} constraints)", dir.display(), wrapped.constraints);
+}
+
+#[test]
+#[ignore = "rewrites the PLONK fixtures in the repository (proves and wraps the rollup guest, ~5 min)"]
+fn regenerate_plonk() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let (client, pk, stark) = rollup_proof();
+    let cache = KeyCache::new(root.join("target/cairn-fixture-keys"));
+    let options = PlonkWrapOptions { allow_insecure_profile: true, ..PlonkWrapOptions::default() };
+    let wrapped = client.wrap_plonk(&stark, &pk.prepared_vk().unwrap(), &options, &cache).unwrap();
+    let proof = &wrapped.proof;
+    client.verify_plonk(proof, &wrapped.vk).unwrap();
+    let fixture = Fixture {
+        program_vkey: proof.program_vkey,
+        public_values: proof.public_values.clone(),
+        proof_bytes: proof.proof_bytes.clone(),
+        verifier_hash: proof.verifier_hash,
+    };
+    let code = wrapped.vk.snark_verifier_solidity().unwrap();
+    let written = write_plonk_fixtures(&root, &code, &proof.verifier_hash, wrapped.vk.proof_length, &fixture).unwrap();
+    for path in written {
+        println!("wrote {}", path.display());
+    }
+    let dir = root.join("test/fixtures");
+    proof.save(&Profile::TEST, &dir.join("rollup.plonk")).unwrap();
+    std::fs::write(dir.join("rollup_plonk_vk.json"), wrapped.vk.to_json()).unwrap();
+    println!("wrote {}/rollup.plonk and rollup_plonk_vk.json ({} rows, k = {})", dir.display(), wrapped.rows, wrapped.k);
 }

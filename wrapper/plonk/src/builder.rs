@@ -1,0 +1,551 @@
+//! The PLONK backend of [`CircuitBuilder`]: records the rows of the Cairn gate.
+//!
+//! Every row has four advice cells `w0..w3` and one gate,
+//!
+//! ```text
+//! q_m·w0·w1 + q0·w0 + q1·w1 + q2·w2 + q3·w3 + q_next·w3(next row) + q_c = 0,
+//! ```
+//!
+//! plus an optional lookup of `w0` in the table `[0, 2^16)`, and a custom gate for Poseidon2's
+//! partial rounds: where the fixed column `rc` is non-zero (the round constant), the row holds
+//! `[s0, s1, s2, t]` with `t = (s0 + rc)²` and the next row the state after the round,
+//! `M_I·(t²·(s0 + rc), s1, s2)`. One row per round where generic gates take four. Variables are linear combinations
+//! of cells, kept symbolic as in R1CS: additions and scalings cost nothing, and a combination
+//! takes a cell only when a product, an assertion or a range check needs it (then it is
+//! cached). A variable's first cell is its home; later uses are copy constraints to it.
+//! Range checks are lookups of 16-bit limbs, so the BabyBear emulation asks for range checks
+//! instead of bit decompositions ([`CircuitBuilder::cheap_range_checks`]).
+
+use std::cell::Cell;
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+
+use ark_bn254::Fr;
+use ark_ff::{BigInteger, Field, One, PrimeField, Zero};
+use cairn_wrapper::builder::{CircuitBuilder, Section};
+
+/// Advice cells per row.
+pub const WIDTH: usize = 4;
+/// Bits of the lookup table: `w0 ∈ [0, 2^LOOKUP_BITS)` on lookup rows.
+pub const LOOKUP_BITS: usize = 16;
+/// A combination longer than this gets its own cell when it grows (keeps rows per use small).
+const MAX_TERMS: usize = 8;
+/// No variable in this cell (the cell is zero).
+pub(crate) const EMPTY: u32 = u32::MAX;
+
+/// Fixed values of a row: the gate coefficients `q_m, q0, q1, q2, q3, q_next, q_c`, then the
+/// Poseidon2 round constant `rc` (zero: no round in this row).
+pub type Coeffs = [Fr; 8];
+const QM: usize = 0;
+const QNEXT: usize = 5;
+const QC: usize = 6;
+/// Index of the Poseidon2 round constant in [`Coeffs`].
+pub const RC: usize = 7;
+
+/// One row: the variables in its cells, its gate (an index into [`Layout::patterns`]), and
+/// whether `w0` is looked up.
+#[derive(Clone, Copy, Debug)]
+pub struct Row {
+    /// Variable ids per cell ([`EMPTY`] for a zero cell).
+    pub cells: [u32; WIDTH],
+    /// Index of the row's coefficients in [`Layout::patterns`].
+    pub pattern: u32,
+    /// `w0` must be in the lookup table.
+    pub lookup: bool,
+}
+
+/// The circuit as rows, copy constraints and the public input's cell; the same for every
+/// witness of a shape. Values are separate ([`Layout::values`]).
+#[derive(Clone, Debug, Default)]
+pub struct Layout {
+    /// The rows, in order.
+    pub rows: Vec<Row>,
+    /// Distinct gate coefficient sets.
+    pub patterns: Vec<Coeffs>,
+    /// Pairs of cells (`row·WIDTH + column`) that must hold equal values.
+    pub copies: Vec<(u32, u32)>,
+    /// The cell copied to the instance column's first row.
+    pub public_cell: Option<u32>,
+    /// Rows per section of the verifier.
+    pub sections: BTreeMap<Section, usize>,
+    /// `(first row, section)` at every change of section, in row order.
+    pub section_starts: Vec<(usize, Section)>,
+}
+
+impl Layout {
+    /// The verifier part `row` belongs to.
+    pub fn section_of(&self, row: usize) -> Section {
+        let i = self.section_starts.partition_point(|(start, _)| *start <= row);
+        i.checked_sub(1).map_or(Section::Other, |i| self.section_starts[i].1)
+    }
+}
+
+/// A variable: a linear combination of cells' variables plus a constant.
+#[derive(Clone, Debug)]
+pub struct Var(Rc<Lc>);
+
+#[derive(Debug)]
+struct Lc {
+    terms: Vec<(u32, Fr)>,
+    constant: Fr,
+    value: Option<Fr>,
+    /// The variable holding this combination once it has a cell.
+    cell_var: Cell<Option<u32>>,
+}
+
+impl Var {
+    fn single(id: u32, value: Option<Fr>) -> Self {
+        Self(Rc::new(Lc { terms: vec![(id, Fr::one())], constant: Fr::zero(), value, cell_var: Cell::new(Some(id)) }))
+    }
+
+    fn lc(terms: Vec<(u32, Fr)>, constant: Fr, value: Option<Fr>) -> Self {
+        Self(Rc::new(Lc { terms, constant, value, cell_var: Cell::new(None) }))
+    }
+
+    fn as_constant(&self) -> Option<Fr> {
+        self.0.terms.is_empty().then_some(self.0.constant)
+    }
+}
+
+/// Records the rows of the verifier circuit (and, when values are known, the witness).
+pub struct PlonkBuilder {
+    layout: Layout,
+    pattern_index: HashMap<Coeffs, u32>,
+    /// Home cell of each variable ([`EMPTY`] until placed).
+    home: Vec<u32>,
+    /// Value of each variable (zero in shape-only mode).
+    values: Vec<Fr>,
+    constants: HashMap<Fr, u32>,
+    section: Section,
+    section_start: usize,
+}
+
+impl Default for PlonkBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl PlonkBuilder {
+    /// An empty circuit.
+    pub fn new() -> Self {
+        Self {
+            layout: Layout::default(),
+            pattern_index: HashMap::new(),
+            home: Vec::new(),
+            values: Vec::new(),
+            constants: HashMap::new(),
+            section: Section::Other,
+            section_start: 0,
+        }
+    }
+
+    /// The layout and the value of every cell's variable.
+    pub fn finish(mut self) -> (Layout, Vec<Fr>) {
+        self.set_section(Section::Other);
+        (self.layout, self.values)
+    }
+
+    fn new_var(&mut self, value: Option<Fr>) -> u32 {
+        let id = u32::try_from(self.values.len()).unwrap_or(EMPTY);
+        self.home.push(EMPTY);
+        self.values.push(value.unwrap_or_default());
+        id
+    }
+
+    fn pattern(&mut self, coeffs: Coeffs) -> u32 {
+        if let Some(&i) = self.pattern_index.get(&coeffs) {
+            return i;
+        }
+        let i = self.layout.patterns.len() as u32;
+        self.layout.patterns.push(coeffs);
+        self.pattern_index.insert(coeffs, i);
+        i
+    }
+
+    /// Appends a row; places each variable (home or copy constraint).
+    fn row(&mut self, cells: [Option<u32>; WIDTH], coeffs: Coeffs, lookup: bool) {
+        let r = self.layout.rows.len();
+        let mut ids = [EMPTY; WIDTH];
+        for (c, v) in cells.iter().enumerate() {
+            if let Some(v) = *v {
+                ids[c] = v;
+                let cell = (r * WIDTH + c) as u32;
+                let home = &mut self.home[v as usize];
+                if *home == EMPTY {
+                    *home = cell;
+                } else {
+                    self.layout.copies.push((*home, cell));
+                }
+            }
+        }
+        let pattern = self.pattern(coeffs);
+        self.layout.rows.push(Row { cells: ids, pattern, lookup });
+    }
+
+    fn value_of(&self, v: &Var) -> Option<Fr> {
+        v.0.value
+    }
+
+    /// The combination's terms with repeated variables merged and zero coefficients dropped.
+    fn normalized(terms: &[(u32, Fr)]) -> Vec<(u32, Fr)> {
+        let mut sorted = terms.to_vec();
+        sorted.sort_unstable_by_key(|t| t.0);
+        let mut out: Vec<(u32, Fr)> = Vec::with_capacity(sorted.len());
+        for (id, c) in sorted {
+            match out.last_mut() {
+                Some(last) if last.0 == id => last.1 += c,
+                _ => out.push((id, c)),
+            }
+        }
+        out.retain(|t| !t.1.is_zero());
+        out
+    }
+
+    /// A variable holding the constant `c` (one per distinct constant).
+    fn constant_var(&mut self, c: Fr) -> u32 {
+        if let Some(&id) = self.constants.get(&c) {
+            return id;
+        }
+        let id = self.new_var(Some(c));
+        let mut q = [Fr::zero(); 8];
+        q[1] = Fr::one();
+        q[QC] = -c;
+        self.row([Some(id), None, None, None], q, false);
+        self.constants.insert(c, id);
+        id
+    }
+
+    /// A variable equal to `v`, giving the combination a cell if it has none.
+    fn materialize(&mut self, v: &Var) -> u32 {
+        if let Some(id) = v.0.cell_var.get() {
+            return id;
+        }
+        let terms = Self::normalized(&v.0.terms);
+        let id = match terms.as_slice() {
+            [] => self.constant_var(v.0.constant),
+            [(id, c)] if c.is_one() && v.0.constant.is_zero() => *id,
+            _ => {
+                let out = self.new_var(v.0.value);
+                let mut terms = terms;
+                terms.push((out, -Fr::one()));
+                self.linear(&terms, v.0.constant);
+                out
+            }
+        };
+        v.0.cell_var.set(Some(id));
+        id
+    }
+
+    /// One row constraining `Σ βᵢ·yᵢ + c = 0` for at most four terms (`w0` looked up if asked).
+    fn linear_row(&mut self, terms: &[(u32, Fr)], c: Fr, lookup: bool) {
+        let mut q = [Fr::zero(); 8];
+        let mut cells = [None; WIDTH];
+        for (i, (id, beta)) in terms.iter().enumerate() {
+            cells[i] = Some(*id);
+            q[1 + i] = *beta;
+        }
+        q[QC] = c;
+        self.row(cells, q, lookup);
+    }
+
+    /// Constrains `Σ βᵢ·yᵢ + c = 0`: one row for up to four terms, else a chain of rows three
+    /// terms each, the running sum passed on in `w3` of the next row.
+    fn linear(&mut self, terms: &[(u32, Fr)], c: Fr) {
+        if terms.len() <= WIDTH {
+            return self.linear_row(terms, c, false);
+        }
+        let mut acc: Option<u32> = None;
+        let mut acc_value = c;
+        let mut rest = terms;
+        while !rest.is_empty() {
+            let take = rest.len().min(3);
+            let (chunk, tail) = rest.split_at(take);
+            let mut q = [Fr::zero(); 8];
+            let mut cells = [None; WIDTH];
+            for (i, (id, beta)) in chunk.iter().enumerate() {
+                cells[i] = Some(*id);
+                q[1 + i] = *beta;
+                acc_value += *beta * self.values[*id as usize];
+            }
+            match acc {
+                None => q[QC] = c,
+                Some(a) => {
+                    cells[3] = Some(a);
+                    q[4] = Fr::one();
+                }
+            }
+            if !tail.is_empty() {
+                q[QNEXT] = -Fr::one();
+                acc = Some(self.new_var(Some(acc_value)));
+            }
+            self.row(cells, q, false);
+            rest = tail;
+        }
+    }
+
+    /// Adds two combinations; a long result gets a cell at once so that combinations stay short.
+    fn combine(&mut self, a: &Var, ca: Fr, b: &Var, cb: Fr) -> Var {
+        let value = match (self.value_of(a), self.value_of(b)) {
+            (Some(x), Some(y)) => Some(ca * x + cb * y),
+            _ => None,
+        };
+        let mut terms = Vec::with_capacity(a.0.terms.len() + b.0.terms.len());
+        terms.extend(a.0.terms.iter().map(|&(id, c)| (id, c * ca)));
+        terms.extend(b.0.terms.iter().map(|&(id, c)| (id, c * cb)));
+        let var = Var::lc(terms, a.0.constant * ca + b.0.constant * cb, value);
+        if var.0.terms.len() > MAX_TERMS {
+            let id = self.materialize(&var);
+            return Var::single(id, value);
+        }
+        var
+    }
+
+    fn bits_of(value: Option<Fr>, bits: usize) -> Vec<Option<Fr>> {
+        let big = value.map(|v| v.into_bigint());
+        (0..bits).map(|i| big.as_ref().map(|b| Fr::from(u64::from(b.get_bit(i))))).collect()
+    }
+
+    /// `v`'s 16-bit limbs (`bits` bits in all), each a new variable.
+    fn limbs(&mut self, value: Option<Fr>, bits: usize) -> Vec<u32> {
+        let big = value.map(|v| v.into_bigint().to_bits_le());
+        (0..bits.div_ceil(LOOKUP_BITS))
+            .map(|l| {
+                let limb = big.as_ref().map(|b| {
+                    let from = l * LOOKUP_BITS;
+                    let to = (from + LOOKUP_BITS).min(bits);
+                    Fr::from((from..to).fold(0u64, |acc, i| acc | (u64::from(b[i]) << (i - from))))
+                });
+                self.new_var(limb)
+            })
+            .collect()
+    }
+
+    /// Rows enforcing `x < 2^bits` for `bits ≤ 16`: `x` and `x·2^(16−bits)` are both looked up.
+    fn small_range(&mut self, x: u32, bits: usize) {
+        let mut q = [Fr::zero(); 8];
+        self.row([Some(x), None, None, None], q, true);
+        if bits < LOOKUP_BITS {
+            let shift = Fr::from(1u64 << (LOOKUP_BITS - bits));
+            let s = self.new_var(Some(self.values[x as usize] * shift));
+            q[1] = Fr::one();
+            q[2] = -shift;
+            self.row([Some(s), Some(x), None, None], q, true);
+        }
+    }
+}
+
+impl CircuitBuilder for PlonkBuilder {
+    type Var = Var;
+
+    fn constant(&mut self, value: Fr) -> Var {
+        Var::lc(Vec::new(), value, Some(value))
+    }
+
+    fn witness(&mut self, value: Option<Fr>) -> Var {
+        let id = self.new_var(value);
+        Var::single(id, value)
+    }
+
+    fn public_input(&mut self, value: Option<Fr>) -> Var {
+        let id = self.new_var(value);
+        self.row([Some(id), None, None, None], [Fr::zero(); 8], false);
+        self.layout.public_cell = Some(self.home[id as usize]);
+        Var::single(id, value)
+    }
+
+    fn value(&self, v: &Var) -> Option<Fr> {
+        self.value_of(v)
+    }
+
+    fn add(&mut self, a: &Var, b: &Var) -> Var {
+        self.combine(a, Fr::one(), b, Fr::one())
+    }
+
+    fn sub(&mut self, a: &Var, b: &Var) -> Var {
+        self.combine(a, Fr::one(), b, -Fr::one())
+    }
+
+    fn mul(&mut self, a: &Var, b: &Var) -> Var {
+        if let Some(c) = a.as_constant() {
+            return self.scale(b, c);
+        }
+        if let Some(c) = b.as_constant() {
+            return self.scale(a, c);
+        }
+        let (x, y) = (self.materialize(a), self.materialize(b));
+        let value = match (a.0.value, b.0.value) {
+            (Some(u), Some(v)) => Some(u * v),
+            _ => None,
+        };
+        let out = self.new_var(value);
+        let mut q = [Fr::zero(); 8];
+        q[QM] = Fr::one();
+        q[3] = -Fr::one();
+        self.row([Some(x), Some(y), Some(out), None], q, false);
+        Var::single(out, value)
+    }
+
+    fn scale(&mut self, a: &Var, c: Fr) -> Var {
+        let zero = Var::lc(Vec::new(), Fr::zero(), Some(Fr::zero()));
+        self.combine(a, c, &zero, Fr::zero())
+    }
+
+    fn add_const(&mut self, a: &Var, c: Fr) -> Var {
+        let constant = Var::lc(Vec::new(), c, Some(c));
+        self.combine(a, Fr::one(), &constant, Fr::one())
+    }
+
+    fn assert_eq(&mut self, a: &Var, b: &Var) {
+        let mut terms = a.0.terms.clone();
+        terms.extend(b.0.terms.iter().map(|&(id, c)| (id, -c)));
+        let terms = Self::normalized(&terms);
+        // A constant difference other than zero leaves the row `q_c = c ≠ 0`: unsatisfiable.
+        self.linear(&terms, a.0.constant - b.0.constant);
+    }
+
+    fn assert_mul(&mut self, a: &Var, b: &Var, c: &Var) {
+        if a.as_constant().is_some() || b.as_constant().is_some() {
+            let product = self.mul(a, b);
+            return self.assert_eq(&product, c);
+        }
+        let (x, y) = (self.materialize(a), self.materialize(b));
+        let terms = Self::normalized(&c.0.terms);
+        let mut q = [Fr::zero(); 8];
+        q[QM] = Fr::one();
+        q[QC] = -c.0.constant;
+        let mut cells = [Some(x), Some(y), None, None];
+        if terms.len() <= 2 {
+            for (i, (id, gamma)) in terms.iter().enumerate() {
+                cells[2 + i] = Some(*id);
+                q[3 + i] = -*gamma;
+            }
+        } else {
+            cells[2] = Some(self.materialize(c));
+            q[3] = -Fr::one();
+            q[QC] = Fr::zero();
+        }
+        self.row(cells, q, false);
+    }
+
+    fn to_bits(&mut self, a: &Var, bits: usize) -> Vec<Var> {
+        let values = Self::bits_of(a.0.value, bits);
+        let mut terms = Vec::with_capacity(bits + 1);
+        let mut out = Vec::with_capacity(bits);
+        let mut weight = Fr::one();
+        for v in values {
+            let bit = self.witness(v);
+            self.assert_bool(&bit);
+            terms.push((self.materialize(&bit), weight));
+            weight += weight;
+            out.push(bit);
+        }
+        let x = self.materialize(a);
+        terms.push((x, -Fr::one()));
+        self.linear(&Self::normalized(&terms), Fr::zero());
+        out
+    }
+
+    fn witness_bits(&mut self, value: Option<Fr>, bits: usize) -> (Var, Vec<Var>) {
+        let mut terms = Vec::with_capacity(bits);
+        let mut out = Vec::with_capacity(bits);
+        let mut weight = Fr::one();
+        for v in Self::bits_of(value, bits) {
+            let bit = self.witness(v);
+            self.assert_bool(&bit);
+            terms.push((self.materialize(&bit), weight));
+            weight += weight;
+            out.push(bit);
+        }
+        let sum = value.map(|_| terms.iter().map(|(id, w)| *w * self.values[*id as usize]).sum());
+        (Var::lc(terms, Fr::zero(), sum), out)
+    }
+
+    fn assert_bool(&mut self, a: &Var) {
+        let x = self.materialize(a);
+        let mut q = [Fr::zero(); 8];
+        q[QM] = Fr::one();
+        q[2] = -Fr::one();
+        self.row([Some(x), Some(x), None, None], q, false);
+    }
+
+    fn range_check(&mut self, a: &Var, bits: usize) {
+        if bits == 0 {
+            return self.assert_zero(a);
+        }
+        let x = self.materialize(a);
+        if bits <= LOOKUP_BITS {
+            return self.small_range(x, bits);
+        }
+        let limbs = self.limbs(a.0.value, bits);
+        let last_bits = bits - LOOKUP_BITS * (limbs.len() - 1);
+        // x = Σ limbᵢ·2^(16i): in the first limb's lookup row when it fits.
+        let mut terms: Vec<(u32, Fr)> =
+            limbs.iter().enumerate().map(|(i, &l)| (l, Fr::from(2u64).pow([(LOOKUP_BITS * i) as u64]))).collect();
+        terms.push((x, -Fr::one()));
+        if terms.len() <= WIDTH {
+            self.linear_row(&terms, Fr::zero(), true);
+        } else {
+            self.row([Some(limbs[0]), None, None, None], [Fr::zero(); 8], true);
+            self.linear(&terms, Fr::zero());
+        }
+        for (i, &limb) in limbs.iter().enumerate().skip(1) {
+            if i + 1 == limbs.len() {
+                self.small_range(limb, last_bits);
+            } else {
+                self.row([Some(limb), None, None, None], [Fr::zero(); 8], true);
+            }
+        }
+    }
+
+    fn cheap_range_checks(&self) -> bool {
+        true
+    }
+
+    fn poseidon2_partial_rounds(&mut self, state: [Var; 3], constants: &[Fr]) -> [Var; 3] {
+        // The gate is selected by a non-zero constant (true of every BN254 constant in practice).
+        if constants.iter().any(Zero::is_zero) {
+            return cairn_wrapper::poseidon2::partial_rounds(self, state, constants);
+        }
+        let known = state.iter().all(|v| v.0.value.is_some());
+        let mut ids = [0, 1, 2].map(|i| self.materialize(&state[i]));
+        for c in constants {
+            let s = ids.map(|id| self.values[id as usize]);
+            let x = s[0] + c;
+            let t = self.new_var(known.then_some(x * x));
+            let mut q = [Fr::zero(); 8];
+            q[RC] = *c;
+            self.row([Some(ids[0]), Some(ids[1]), Some(ids[2]), Some(t)], q, false);
+            let next = cairn_wrapper::poseidon2::partial_round_values(s, *c);
+            ids = next.map(|v| self.new_var(known.then_some(v)));
+        }
+        self.row([Some(ids[0]), Some(ids[1]), Some(ids[2]), None], [Fr::zero(); 8], false);
+        ids.map(|id| Var::single(id, known.then(|| self.values[id as usize])))
+    }
+
+    fn set_section(&mut self, section: Section) -> Section {
+        let rows = self.layout.rows.len();
+        *self.layout.sections.entry(self.section).or_default() += rows - self.section_start;
+        self.section_start = rows;
+        self.layout.section_starts.push((rows, section));
+        core::mem::replace(&mut self.section, section)
+    }
+}
+
+/// The first row whose gate or lookup fails, with the values of [`PlonkBuilder::finish`].
+pub fn first_failing_row(layout: &Layout, values: &[Fr]) -> Option<usize> {
+    let value = |id: u32| if id == EMPTY { Fr::zero() } else { values[id as usize] };
+    let bound = Fr::from(1u64 << LOOKUP_BITS).into_bigint();
+    layout.rows.iter().enumerate().position(|(r, row)| {
+        let q = &layout.patterns[row.pattern as usize];
+        let w = row.cells.map(value);
+        let next = layout.rows.get(r + 1).map_or(Fr::zero(), |n| value(n.cells[3]));
+        let gate = q[QM] * w[0] * w[1] + q[1] * w[0] + q[2] * w[1] + q[3] * w[2] + q[4] * w[3] + q[QNEXT] * next + q[QC];
+        let round_ok = q[RC].is_zero() || {
+            let following = layout.rows.get(r + 1).map_or([Fr::zero(); 3], |n| [0, 1, 2].map(|c| value(n.cells[c])));
+            let x = w[0] + q[RC];
+            w[3] == x * x && following == cairn_wrapper::poseidon2::partial_round_values([w[0], w[1], w[2]], q[RC])
+        };
+        !gate.is_zero() || !round_ok || (row.lookup && w[0].into_bigint() >= bound)
+    })
+}

@@ -1,0 +1,49 @@
+//! Errors of the PLONK backend.
+
+use thiserror::Error;
+
+/// What went wrong in setup, proving or verification.
+#[derive(Debug, Error)]
+pub enum PlonkError {
+    /// The STARK witness does not fit the circuit's shape.
+    #[error("verifier circuit: {0}")]
+    Circuit(#[from] cairn_wrapper::verifier::VerifierError),
+    /// The witness violates a row of the circuit (the STARK proof does not verify).
+    #[error("the witness violates row {row} of the PLONK circuit (section {section}): the STARK proof does not verify")]
+    Unsatisfied {
+        /// The first failing row.
+        row: usize,
+        /// The verifier part the row belongs to.
+        section: String,
+    },
+    /// The circuit needs more rows than the parameters provide.
+    #[error("the circuit needs 2^{needed} rows but the KZG parameters have 2^{available}")]
+    ParamsTooSmall {
+        /// log2 of the rows the circuit needs.
+        needed: u32,
+        /// log2 of the rows of the parameters.
+        available: u32,
+    },
+    /// A KZG parameters or key file could not be read.
+    #[error("{what}: {source}")]
+    Io {
+        /// What was being read or written.
+        what: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// halo2 refused to generate keys or a proof.
+    #[error("halo2 {stage}: {message}")]
+    Halo2 {
+        /// Key generation or proving.
+        stage: &'static str,
+        /// halo2's error.
+        message: String,
+    },
+    /// A PLONK verifying key file is malformed.
+    #[error("PLONK verifying key: {0}")]
+    Key(String),
+    /// The proof does not verify.
+    #[error("invalid PLONK proof: {0}")]
+    InvalidProof(String),
+}

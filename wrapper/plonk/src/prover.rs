@@ -1,0 +1,144 @@
+//! KZG parameters, keys, SHPLONK proofs with the Keccak (EVM) transcript, and their check.
+
+use std::sync::Arc;
+
+use halo2_proofs::halo2curves::bn256::{Bn256, Fr as H2Fr, G1Affine};
+use halo2_proofs::plonk::{create_proof, keygen_pk, keygen_vk, verify_proof, ProvingKey, VerifyingKey};
+use halo2_proofs::poly::commitment::{Params, ParamsProver};
+use halo2_proofs::poly::kzg::commitment::{KZGCommitmentScheme, ParamsKZG};
+use halo2_proofs::poly::kzg::multiopen::{ProverSHPLONK, VerifierSHPLONK};
+use halo2_proofs::poly::kzg::strategy::SingleStrategy;
+use halo2_proofs::transcript::{TranscriptReadBuffer, TranscriptWriterBuffer};
+use halo2_proofs::SerdeFormat;
+use sha2::{Digest, Sha256};
+use snark_verifier::loader::native::NativeLoader;
+use snark_verifier::system::halo2::transcript::evm::EvmTranscript;
+
+use crate::builder::{Layout, LOOKUP_BITS};
+use crate::circuit::CairnCircuit;
+use crate::error::PlonkError;
+
+/// KZG parameters (powers of τ in G1, Lagrange basis, `[1]₂`, `[τ]₂`).
+pub type KzgParams = ParamsKZG<Bn256>;
+/// A proving key of the Cairn circuit.
+pub type PlonkProvingKey = ProvingKey<G1Affine>;
+/// A verifying key of the Cairn circuit.
+pub type PlonkVerifyingKey = VerifyingKey<G1Affine>;
+
+/// Rows halo2 keeps for blinding and its last-row checks, with room to spare.
+const RESERVED_ROWS: usize = 16;
+
+/// log2 of the rows the circuit of `layout` needs (at least the lookup table's 2^16).
+pub fn required_k(layout: &Layout) -> u32 {
+    let rows = layout.rows.len().max(1 << LOOKUP_BITS) + RESERVED_ROWS;
+    rows.next_power_of_two().trailing_zeros()
+}
+
+/// The circuit's identity: SHA-256 of its rows, gate coefficients, copy constraints and public
+/// cell. Keys are cached under it.
+pub fn circuit_digest(layout: &Layout) -> [u8; 32] {
+    use ark_ff::{BigInteger, PrimeField};
+    let mut h = Sha256::new();
+    h.update(b"cairn-plonk-layout-v1");
+    h.update((layout.patterns.len() as u64).to_le_bytes());
+    for p in &layout.patterns {
+        for q in p {
+            h.update(q.into_bigint().to_bytes_le());
+        }
+    }
+    h.update((layout.rows.len() as u64).to_le_bytes());
+    for row in &layout.rows {
+        for c in row.cells {
+            h.update(c.to_le_bytes());
+        }
+        h.update(row.pattern.to_le_bytes());
+        h.update([u8::from(row.lookup)]);
+    }
+    h.update((layout.copies.len() as u64).to_le_bytes());
+    for (a, b) in &layout.copies {
+        h.update(a.to_le_bytes());
+        h.update(b.to_le_bytes());
+    }
+    h.update(layout.public_cell.unwrap_or(u32::MAX).to_le_bytes());
+    h.finalize().into()
+}
+
+/// Proving and verifying keys of a circuit under `params`.
+pub fn keygen(params: &KzgParams, layout: Arc<Layout>) -> Result<PlonkProvingKey, PlonkError> {
+    let needed = required_k(&layout);
+    if params.k() < needed {
+        return Err(PlonkError::ParamsTooSmall { needed, available: params.k() });
+    }
+    let circuit = CairnCircuit::new(layout, None);
+    let halo2 = |e: halo2_proofs::plonk::Error| PlonkError::Halo2 { stage: "key generation", message: e.to_string() };
+    let vk = keygen_vk(params, &circuit).map_err(halo2)?;
+    keygen_pk(params, vk, &circuit).map_err(halo2)
+}
+
+/// A SHPLONK proof of `circuit` with the public input `public`, Fiat-Shamir by Keccak as the
+/// EVM verifier replays it.
+pub fn prove(
+    params: &KzgParams,
+    pk: &PlonkProvingKey,
+    circuit: CairnCircuit,
+    public: H2Fr,
+) -> Result<Vec<u8>, PlonkError> {
+    let mut transcript = TranscriptWriterBuffer::<_, G1Affine, _>::init(Vec::new());
+    create_proof::<KZGCommitmentScheme<Bn256>, ProverSHPLONK<'_, Bn256>, _, _, EvmTranscript<_, _, _, _>, _>(
+        params,
+        pk,
+        &[circuit],
+        &[&[&[public]]],
+        rand_core::OsRng,
+        &mut transcript,
+    )
+    .map_err(|e| PlonkError::Halo2 { stage: "proving", message: e.to_string() })?;
+    Ok(transcript.finalize())
+}
+
+/// Checks a proof natively, as the EVM verifier does; the proof must be consumed exactly.
+pub fn verify(params: &KzgParams, vk: &PlonkVerifyingKey, public: H2Fr, proof: &[u8]) -> Result<(), PlonkError> {
+    let mut stream: &[u8] = proof;
+    let mut transcript: EvmTranscript<G1Affine, NativeLoader, &mut &[u8], Vec<u8>> =
+        TranscriptReadBuffer::<_, G1Affine, _>::init(&mut stream);
+    verify_proof::<KZGCommitmentScheme<Bn256>, VerifierSHPLONK<'_, Bn256>, _, _, _>(
+        params.verifier_params(),
+        vk,
+        SingleStrategy::new(params),
+        &[&[&[public]]],
+        &mut transcript,
+    )
+    .map_err(|e| PlonkError::InvalidProof(e.to_string()))?;
+    drop(transcript);
+    if !stream.is_empty() {
+        return Err(PlonkError::InvalidProof(format!("{} bytes after the proof", stream.len())));
+    }
+    Ok(())
+}
+
+/// A verifying key's bytes (halo2's raw format); their SHA-256 is the key's identity.
+pub fn vk_bytes(vk: &PlonkVerifyingKey) -> Vec<u8> {
+    vk.to_bytes(SerdeFormat::RawBytes)
+}
+
+/// A verifying key from [`vk_bytes`].
+pub fn vk_from_bytes(bytes: &[u8]) -> Result<PlonkVerifyingKey, PlonkError> {
+    VerifyingKey::from_bytes::<CairnCircuit>(bytes, SerdeFormat::RawBytes, ())
+        .map_err(|source| PlonkError::Io { what: "PLONK verifying key".into(), source })
+}
+
+/// A proving key's bytes (halo2's raw format), for the key cache.
+pub fn pk_bytes(pk: &PlonkProvingKey) -> Vec<u8> {
+    pk.to_bytes(SerdeFormat::RawBytes)
+}
+
+/// A proving key from [`pk_bytes`].
+pub fn pk_from_bytes(bytes: &[u8]) -> Result<PlonkProvingKey, PlonkError> {
+    ProvingKey::from_bytes::<CairnCircuit>(bytes, SerdeFormat::RawBytes, ())
+        .map_err(|source| PlonkError::Io { what: "PLONK proving key".into(), source })
+}
+
+/// SHA-256 of the verifying key's bytes.
+pub fn vk_hash(vk: &PlonkVerifyingKey) -> [u8; 32] {
+    Sha256::digest(vk_bytes(vk)).into()
+}

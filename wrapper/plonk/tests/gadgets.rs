@@ -1,0 +1,160 @@
+//! The PLONK builder on small gadgets: halo2's mock prover accepts honest witnesses and
+//! rejects wrong ones, our row check agrees with it, and both agree with the native backend.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::sync::Arc;
+
+use ark_bn254::Fr;
+use cairn_plonk::{first_failing_row, required_k, to_halo2, CairnCircuit, PlonkBuilder};
+use cairn_wrapper::{field, CircuitBuilder, NativeBuilder};
+use halo2_proofs::dev::MockProver;
+
+/// Runs `gadget` on the native and PLONK backends: returns (native accepts, row check accepts,
+/// mock prover accepts).
+fn run(build: impl Fn(&mut PlonkBuilder), native: impl Fn(&mut NativeBuilder)) -> (bool, bool, bool) {
+    let mut n = NativeBuilder::new();
+    native(&mut n);
+    let native_ok = n.finish().is_ok();
+    let mut b = PlonkBuilder::new();
+    build(&mut b);
+    let (layout, values) = b.finish();
+    let rows_ok = first_failing_row(&layout, &values).is_none();
+    let public = layout.public_cell.map(|c| values[layout.rows[c as usize / 4].cells[c as usize % 4] as usize]);
+    let k = required_k(&layout);
+    let circuit = CairnCircuit::new(Arc::new(layout), Some(Arc::new(values)));
+    let instance = vec![public.map(|p| vec![to_halo2(&p)]).unwrap_or_default()];
+    let mock = MockProver::run(k, &circuit, instance).unwrap();
+    (native_ok, rows_ok, mock.verify().is_ok())
+}
+
+macro_rules! agree {
+    ($name:expr, $expect:expr, |$b:ident| $body:block) => {{
+        fn gadget<B: CircuitBuilder>($b: &mut B) $body
+        let result = run(|b| gadget(b), |b| gadget(b));
+        assert_eq!(result, ($expect, $expect, $expect), "{}: (native, rows, mock) disagree or are wrong", $name);
+    }};
+}
+
+#[test]
+fn arithmetic_and_long_combinations() {
+    agree!("products and sums", true, |b| {
+        let xs: Vec<B::Var> = (1..=11u64).map(|i| b.witness(Some(Fr::from(i)))).collect();
+        let mut sum = b.constant(Fr::from(5u64));
+        for (i, x) in xs.iter().enumerate() {
+            let t = b.scale(x, Fr::from(i as u64 + 2));
+            sum = b.add(&sum, &t);
+        }
+        // 5 + Σ (i+2)·(i+1) for i < 11 = 5 + 572
+        let expected = b.constant(Fr::from(577u64));
+        b.assert_eq(&sum, &expected);
+        let p = b.mul(&sum, &xs[2]);
+        let q = b.constant(Fr::from(577u64 * 3));
+        b.assert_eq(&p, &q);
+        let d = b.sub(&xs[4], &xs[1]);
+        let e = b.add_const(&xs[0], Fr::from(2u64));
+        b.assert_mul(&d, &e, &xs[8]);
+        let public = b.public_input(Some(Fr::from(7u64)));
+        let seven = b.add(&xs[5], &xs[0]);
+        b.assert_eq(&public, &seven);
+    });
+    agree!("a wrong product", false, |b| {
+        let x = b.witness(Some(Fr::from(3u64)));
+        let y = b.witness(Some(Fr::from(5u64)));
+        let z = b.witness(Some(Fr::from(16u64)));
+        b.assert_mul(&x, &y, &z);
+    });
+    agree!("a wrong long sum", false, |b| {
+        let xs: Vec<B::Var> = (1..=9u64).map(|i| b.witness(Some(Fr::from(i)))).collect();
+        let mut sum = b.constant(Fr::from(0u64));
+        for x in &xs {
+            sum = b.add(&sum, x);
+        }
+        let wrong = b.constant(Fr::from(46u64));
+        b.assert_eq(&sum, &wrong);
+    });
+    agree!("a wrong public input", false, |b| {
+        let public = b.public_input(Some(Fr::from(7u64)));
+        let eight = b.constant(Fr::from(8u64));
+        b.assert_eq(&public, &eight);
+    });
+}
+
+fn range<B: CircuitBuilder>(b: &mut B, value: u64, bits: usize, decompose: bool) {
+    let x = b.witness(Some(Fr::from(value)));
+    if decompose {
+        b.to_bits(&x, bits);
+    } else {
+        b.range_check(&x, bits);
+    }
+}
+
+fn canonical<B: CircuitBuilder>(b: &mut B, value: u64) {
+    let v = b.witness(Some(Fr::from(value)));
+    field::assert_canonical(b, &v);
+}
+
+#[test]
+fn bits_and_range_checks() {
+    for (bits, value, ok) in [(8usize, 255u64, true), (8, 256, false), (16, 65535, true), (16, 65536, false), (31, (1 << 31) - 1, true), (31, 1 << 31, false), (32, u32::MAX as u64, true), (40, 1 << 40, false), (40, (1 << 40) - 1, true), (60, 1 << 59, true)] {
+        let name = format!("range {bits} bits of {value}");
+        let result = run(|b| range(b, value, bits, false), |b| range(b, value, bits, false));
+        assert_eq!(result, (ok, ok, ok), "{name}");
+        let result = run(|b| range(b, value, bits, true), |b| range(b, value, bits, true));
+        assert_eq!(result, (ok, ok, ok), "bits: {name}");
+    }
+    // A "bit" that is 2 is refused.
+    agree!("a non-boolean bit", false, |b| {
+        let x = b.witness(Some(Fr::from(2u64)));
+        b.assert_bool(&x);
+    });
+    // Negative values (p − 1) are huge: refused at every width.
+    agree!("minus one in 32 bits", false, |b| {
+        let x = b.witness(Some(-Fr::from(1u64)));
+        b.range_check(&x, 32);
+    });
+}
+
+#[test]
+fn canonical_babybear_values() {
+    for (value, ok) in [(0u64, true), (field::P - 1, true), (field::P, false), (u32::MAX as u64, false)] {
+        let result = run(|b| canonical(b, value), |b| canonical(b, value));
+        assert_eq!(result, (ok, ok, ok), "canonical {value}");
+    }
+    agree!("BabyBear arithmetic with reductions", true, |b| {
+        let x = field::witness(b, Some(2_000_000_000));
+        let y = field::witness(b, Some(1_999_999_999));
+        let mut acc = field::mul(b, &x, &y);
+        for _ in 0..6 {
+            acc = field::mul(b, &acc, &x);
+        }
+        let r = field::reduce(b, &acc);
+        let expected = (0..7).fold(1_999_999_999u128, |a, _| a * 2_000_000_000 % u128::from(field::P)) as u32;
+        let e = field::witness(b, Some(expected));
+        field::assert_eq(b, &r, &e);
+    });
+}
+
+/// The development parameters are a KZG setup for halo2's domain: a small circuit proves and
+/// verifies with them, and the monomial and Lagrange bases agree (halo2 commits in one and
+/// opens in the other).
+#[test]
+fn development_parameters_prove_and_verify() {
+    let mut b = PlonkBuilder::new();
+    let x = b.witness(Some(Fr::from(3u64)));
+    let y = b.mul(&x, &x);
+    b.range_check(&y, 16);
+    let public = b.public_input(Some(Fr::from(9u64)));
+    b.assert_eq(&public, &y);
+    let (layout, values) = b.finish();
+    let layout = Arc::new(layout);
+    let k = required_k(&layout);
+    let params = cairn_plonk::dev_params(k, 1);
+    let pk = cairn_plonk::keygen(&params, layout.clone()).unwrap();
+    let circuit = CairnCircuit::new(layout, Some(Arc::new(values)));
+    let public = to_halo2(&Fr::from(9u64));
+    let proof = cairn_plonk::prove(&params, &pk, circuit, public).unwrap();
+    cairn_plonk::verify(&params, pk.get_vk(), public, &proof).unwrap();
+    assert!(cairn_plonk::verify(&params, pk.get_vk(), to_halo2(&Fr::from(10u64)), &proof).is_err());
+    let key = cairn_plonk::PlonkVerifierKey::new(&params, pk.get_vk(), proof.len(), true);
+    key.verify(Fr::from(9u64), &proof).unwrap();
+}
