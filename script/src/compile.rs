@@ -98,6 +98,18 @@ impl Compiler {
         generated: &[(&str, String)],
         wanted: [(&str, &str); N],
     ) -> Result<[Bytes; N], DeployError> {
+        self.compile_with(files, generated, wanted, true)
+    }
+
+    /// [`Self::compile`] with the optimizer on or off (off for snark-verifier's PLONK verifier,
+    /// one large assembly block on which solcjs runs out of memory, as `foundry.toml` says).
+    pub(crate) fn compile_with<const N: usize>(
+        &self,
+        files: &[&str],
+        generated: &[(&str, String)],
+        wanted: [(&str, &str); N],
+        optimize: bool,
+    ) -> Result<[Bytes; N], DeployError> {
         let mut sources = Sources::new();
         for file in files {
             let path = self.root.join(file);
@@ -111,8 +123,8 @@ impl Compiler {
         let mut settings = Settings::new(OutputSelection::common_output_selection([
             "evm.bytecode.object".to_owned(),
         ]));
-        settings.optimizer.enabled = Some(true);
-        settings.optimizer.runs = Some(200);
+        settings.optimizer.enabled = Some(optimize);
+        settings.optimizer.runs = Some(if optimize { 200 } else { 0 });
         settings.evm_version = Some(EvmVersion::Cancun);
         let input =
             SolcInput::new(SolcLanguage::Solidity, sources, settings).sanitized(&self.solc.version);

@@ -204,14 +204,12 @@ async fn deploy_verifier_contracts(
         }
         SnarkKey::Plonk(key) => {
             let generated = generate_plonk(key)?;
-            let [plonk_code, wrapper_code, gateway_code] = compiler.compile(
+            let (plonk_source, wrapper_source) = generated.split_at(1);
+            let [plonk_code] = compiler.compile_with(&[], plonk_source, [(GENERATED_PLONK, "PlonkVerifier")], false)?;
+            let [wrapper_code, gateway_code] = compiler.compile(
                 &[INTERFACE, GATEWAY],
-                &generated,
-                [
-                    (GENERATED_PLONK, "PlonkVerifier"),
-                    (GENERATED_CAIRN_PLONK, "CairnVerifierPlonk"),
-                    (GATEWAY, "CairnVerifierGateway"),
-                ],
+                wrapper_source,
+                [(GENERATED_CAIRN_PLONK, "CairnVerifierPlonk"), (GATEWAY, "CairnVerifierGateway")],
             )?;
             let (plonk, _) = chain.deploy("the PLONK verifier (snark-verifier)", plonk_code).await?;
             let init = [wrapper_code.as_ref(), &plonk.abi_encode()].concat();

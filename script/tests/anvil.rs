@@ -419,3 +419,70 @@ fn bad_rpc_urls_and_keys_are_named() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("missing.json"), "{stderr}");
 }
+
+/// The PLONK fixture (the same rollup batch, wrapped with PLONK under development KZG
+/// parameters): deployed next to the Groth16 verifier in one gateway, both proofs verify
+/// through it, the rollup advances with the PLONK proof, and a tampered PLONK proof reverts.
+#[test]
+fn plonk_and_groth16_share_a_gateway_on_anvil() {
+    let Some(anvil) = Anvil::start() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = root().join("test/fixtures");
+    let plonk_vk = fixtures.join("rollup_plonk_vk.json");
+    let plonk = cairn_deploy::read_proof(&fixtures.join("rollup.plonk")).unwrap();
+    let groth16 = fixture();
+    let book_dir = dir.path().join("deployments");
+    let opts = DeployVerifierOptions {
+        chain: anvil.chain(Some(ANVIL_KEY)),
+        vk: plonk_vk,
+        gateway: None,
+        root: root(),
+        out_dir: book_dir.clone(),
+    };
+    let deployed = deploy_verifier(&opts).unwrap();
+    println!("deploy-verifier (PLONK): {deployed:#?}");
+    assert_eq!(deployed.verifier_hash, B256::from(plonk.verifier_hash));
+    let gateway = deployed.gateway;
+    let second = deploy_verifier(&DeployVerifierOptions { vk: groth16.vk_path.clone(), gateway: Some(gateway), ..opts })
+        .unwrap();
+    assert_ne!(second.verifier, deployed.verifier);
+    let book = AddressBook::load(&book_dir, 31337).unwrap();
+    assert_eq!(book.verifiers[&cairn_deploy::selector_key(deployed.selector.0)].system, "plonk");
+
+    let mut tampered = plonk.clone();
+    let last = tampered.proof_bytes.len() - 1;
+    tampered.proof_bytes[last] ^= 1;
+    let good = save(dir.path(), "proof.plonk", &plonk);
+    let bad = save(dir.path(), "tampered.plonk", &tampered);
+    let other = save(dir.path(), "proof.groth16", &groth16.proof);
+    let submit = |contract: Address, proof: &Path, verify_only: bool| {
+        submit_proof(&SubmitOptions {
+            chain: anvil.chain(if verify_only { None } else { Some(ANVIL_KEY) }),
+            contract,
+            proof: proof.to_path_buf(),
+            verify_only,
+        })
+    };
+    for contract in [deployed.verifier, gateway] {
+        let report = submit(contract, &good, true).unwrap();
+        println!("PLONK verifyProof on {contract}: gas {}", report.gas);
+        assert_eq!(report.outcome, "valid");
+        expect_revert(submit(contract, &bad, true), "InvalidProof");
+    }
+    assert_eq!(submit(gateway, &other, true).unwrap().outcome, "valid");
+
+    let rollup = deploy_rollup(&DeployRollupOptions {
+        chain: anvil.chain(Some(ANVIL_KEY)),
+        verifier: gateway,
+        program_vkey: B256::from(plonk.program_vkey),
+        genesis_root: groth16.old_root,
+        root: root(),
+        out_dir: book_dir,
+    })
+    .unwrap();
+    expect_revert(submit(rollup.rollup, &bad, false), "InvalidProof");
+    let report = submit(rollup.rollup, &good, false).unwrap();
+    println!("submitBatch (PLONK): gas {}", report.gas);
+    assert_eq!(report.outcome, "accepted");
+    assert_eq!(state_root(&anvil.chain(None), rollup.rollup).unwrap(), groth16.new_root);
+}

@@ -8,7 +8,7 @@ use ark_ec::scalar_mul::BatchMulPreprocessing;
 use ark_ec::{AffineRepr, CurveGroup, PrimeGroup};
 use ark_ff::{BigInteger, Field, PrimeField};
 use halo2_proofs::halo2curves::bn256::{Bn256, Fq, Fq2, Fr as H2Fr, G1Affine, G2Affine};
-use halo2_proofs::halo2curves::ff::{Field as _, PrimeField as _};
+use halo2_proofs::halo2curves::ff::PrimeField as _;
 use halo2_proofs::poly::commitment::Params;
 use halo2_proofs::poly::kzg::commitment::ParamsKZG;
 use halo2_proofs::SerdeFormat;
