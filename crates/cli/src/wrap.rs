@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use cairn_groth16::{from_snarkjs_vk_json, to_snarkjs_vk_json, vk_hash, Groth16VerifyingKey, INSECURE_DEV_SETUP_WARNING};
+use cairn_groth16::{to_snarkjs_vk_json, vk_hash, INSECURE_DEV_SETUP_WARNING};
+use cairn_deploy::{read_snark_key, SnarkKey};
 use cairn_sdk::{
-    read_plonk_vk, CairnProof, Groth16Setup, KeyCache, PlonkSetup, PlonkVerifierKey, PlonkWrapOptions, ProverClient,
-    SnarkProof, SnarkSystem, WrapOptions,
+    CairnProof, Groth16Setup, KeyCache, PlonkSetup, PlonkWrapOptions, ProverClient, SnarkProof, SnarkSystem, WrapOptions,
 };
 use cairn_stark::{read_file, read_header, FileKind};
 use clap::{ArgGroup, Args};
@@ -208,36 +208,30 @@ fn wrap_plonk(
     Ok(())
 }
 
-/// The verifying key of a wrapped proof.
-enum SnarkKey {
-    Groth16(Box<Groth16VerifyingKey>),
-    Plonk(Box<PlonkVerifierKey>),
-}
-
-/// The key from `--snark-vk`, else from the cache by the proof's VERIFIER_HASH.
+/// The key from `--snark-vk` (either system's file, as `deploy-verifier` reads it), else from
+/// the cache by the proof's VERIFIER_HASH; a key of the other system is refused by name.
 fn snark_key(proof: &SnarkProof, snark_vk: Option<&Path>) -> Result<SnarkKey> {
-    let missing = || {
-        format!(
-            "no {} verifying key with hash {} in the key cache: pass --snark-vk FILE",
-            proof.system,
-            hex0x(&proof.verifier_hash)
-        )
+    let key = match snark_vk {
+        Some(file) => read_snark_key(file)?,
+        None => {
+            let cache = cache(None)?;
+            let found = match proof.system {
+                SnarkSystem::Groth16 => cache.find_vk(&proof.verifier_hash)?.map(|vk| SnarkKey::Groth16(Box::new(vk))),
+                SnarkSystem::Plonk => cache.find_plonk_vk(&proof.verifier_hash)?.map(|vk| SnarkKey::Plonk(Box::new(vk))),
+            };
+            found.with_context(|| {
+                format!(
+                    "no {} verifying key with hash {} in the key cache: pass --snark-vk FILE",
+                    proof.system,
+                    hex0x(&proof.verifier_hash)
+                )
+            })?
+        }
     };
-    Ok(match (proof.system, snark_vk) {
-        (SnarkSystem::Groth16, Some(file)) => {
-            let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-            SnarkKey::Groth16(Box::new(from_snarkjs_vk_json(&text).with_context(|| format!("{}", file.display()))?))
-        }
-        (SnarkSystem::Groth16, None) => {
-            SnarkKey::Groth16(Box::new(cache(None)?.find_vk(&proof.verifier_hash)?.with_context(missing)?))
-        }
-        (SnarkSystem::Plonk, Some(file)) => {
-            SnarkKey::Plonk(Box::new(read_plonk_vk(file).with_context(|| format!("{}", file.display()))?))
-        }
-        (SnarkSystem::Plonk, None) => {
-            SnarkKey::Plonk(Box::new(cache(None)?.find_plonk_vk(&proof.verifier_hash)?.with_context(missing)?))
-        }
-    })
+    if key.system() != proof.system.name() {
+        bail!("the proof is a {} proof, the verifying key a {} key", proof.system, key.system());
+    }
+    Ok(key)
 }
 
 /// `cairn verify` of a wrapped proof: the key from `--snark-vk`, else from the cache by the
