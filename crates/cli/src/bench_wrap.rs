@@ -76,6 +76,7 @@ fn run_plonk(
         verify_ms: None,
     };
     if !args.count_only {
+        cairn_plonk::cpu_supported()?;
         let start = Instant::now();
         let params = cairn_plonk::dev_params(k, cairn_sdk::DEV_SRS_SEED);
         report.params_s = Some(start.elapsed().as_secs_f64());

@@ -99,6 +99,7 @@ impl KeyCache {
     /// KZG parameters for `2^k` rows: development ones from the cache (made and stored when
     /// missing), or read from the given file.
     fn plonk_params(&self, setup: &PlonkSetup, k: u32) -> Result<(KzgParams, bool), SdkError> {
+        cairn_plonk::cpu_supported()?;
         match setup {
             PlonkSetup::Params(path) => Ok((read_params(path, k)?, false)),
             PlonkSetup::Dev { seed } => {

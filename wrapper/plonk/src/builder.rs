@@ -3,13 +3,15 @@
 //! Every row has four advice cells `w0..w3` and one gate,
 //!
 //! ```text
-//! q_m·w0·w1 + q0·w0 + q1·w1 + q2·w2 + q3·w3 + q_next·w3(next row) + q_c = 0,
+//! q_m·w0·w1 + q0·w0 + q1·w1 + q2·w2 + q3·w3 + q_next·w3(next row) + q_c − instance = 0,
 //! ```
 //!
-//! plus an optional lookup of `w0` in the table `[0, 2^16)`, and a custom gate for Poseidon2's
-//! partial rounds: where the fixed column `rc` is non-zero (the round constant), the row holds
-//! `[s0, s1, s2, t]` with `t = (s0 + rc)²` and the next row the state after the round,
-//! `M_I·(t²·(s0 + rc), s1, s2)`. One row per round where generic gates take four. Variables are linear combinations
+//! where the instance column is zero but in row 0, whose `w0` is the public input (so the
+//! instance needs no column in the permutation argument); plus an optional lookup of `w0` in the
+//! table `[0, 2^16)`, and a custom gate for Poseidon2's partial rounds: where the fixed column
+//! `rc` is non-zero (the round constant), the row holds `[s0, s1, s2, t]` with `t = (s0 + rc)²`
+//! and the next row the state after the round, `M_I·(t²·(s0 + rc), s1, s2)`. One row per round
+//! where generic gates take four. Variables are linear combinations
 //! of cells, kept symbolic as in R1CS: additions and scalings cost nothing, and a combination
 //! takes a cell only when a product, an assertion or a range check needs it (then it is
 //! cached). A variable's first cell is its home; later uses are copy constraints to it.
@@ -64,7 +66,8 @@ pub struct Layout {
     pub patterns: Vec<Coeffs>,
     /// Pairs of cells (`row·WIDTH + column`) that must hold equal values.
     pub copies: Vec<(u32, u32)>,
-    /// The cell copied to the instance column's first row.
+    /// The public input's cell (`w0` of row 0, equal to the instance column's first row by the
+    /// gate), once declared.
     pub public_cell: Option<u32>,
     /// Rows per section of the verifier.
     pub sections: BTreeMap<Section, usize>,
@@ -127,9 +130,9 @@ impl Default for PlonkBuilder {
 }
 
 impl PlonkBuilder {
-    /// An empty circuit.
+    /// An empty circuit: only row 0, reserved for the public input (`w0 − instance = 0`).
     pub fn new() -> Self {
-        Self {
+        let mut b = Self {
             layout: Layout::default(),
             pattern_index: HashMap::new(),
             home: Vec::new(),
@@ -137,7 +140,11 @@ impl PlonkBuilder {
             constants: HashMap::new(),
             section: Section::Other,
             section_start: 0,
-        }
+        };
+        let mut q = [Fr::zero(); 8];
+        q[1] = Fr::one();
+        b.row([None; WIDTH], q, false);
+        b
     }
 
     /// The layout and the value of every cell's variable.
@@ -349,9 +356,20 @@ impl CircuitBuilder for PlonkBuilder {
 
     fn public_input(&mut self, value: Option<Fr>) -> Var {
         let id = self.new_var(value);
-        self.row([Some(id), None, None, None], [Fr::zero(); 8], false);
-        self.layout.public_cell = Some(self.home[id as usize]);
-        Var::single(id, value)
+        let var = Var::single(id, value);
+        match self.layout.public_cell {
+            // The circuit has one public input: a second one is the first.
+            Some(cell) => {
+                let first = self.layout.rows[0].cells[cell as usize];
+                self.linear_row(&[(first, Fr::one()), (id, -Fr::one())], Fr::zero(), false);
+            }
+            None => {
+                self.layout.rows[0].cells[0] = id;
+                self.home[id as usize] = 0;
+                self.layout.public_cell = Some(0);
+            }
+        }
+        var
     }
 
     fn value(&self, v: &Var) -> Option<Fr> {
@@ -534,13 +552,23 @@ impl CircuitBuilder for PlonkBuilder {
 
 /// The first row whose gate or lookup fails, with the values of [`PlonkBuilder::finish`].
 pub fn first_failing_row(layout: &Layout, values: &[Fr]) -> Option<usize> {
-    let value = |id: u32| if id == EMPTY { Fr::zero() } else { values[id as usize] };
+    let value = |id: u32| {
+        if id == EMPTY {
+            Fr::zero()
+        } else {
+            values[id as usize]
+        }
+    };
     let bound = Fr::from(1u64 << LOOKUP_BITS).into_bigint();
     layout.rows.iter().enumerate().position(|(r, row)| {
         let q = &layout.patterns[row.pattern as usize];
         let w = row.cells.map(value);
         let next = layout.rows.get(r + 1).map_or(Fr::zero(), |n| value(n.cells[3]));
-        let gate = q[QM] * w[0] * w[1] + q[1] * w[0] + q[2] * w[1] + q[3] * w[2] + q[4] * w[3] + q[QNEXT] * next + q[QC];
+        // The instance is row 0's `w0` by definition here (the prover takes it from there).
+        let instance = if r == 0 { w[0] } else { Fr::zero() };
+        let gate =
+            q[QM] * w[0] * w[1] + q[1] * w[0] + q[2] * w[1] + q[3] * w[2] + q[4] * w[3] + q[QNEXT] * next + q[QC]
+                - instance;
         let round_ok = q[RC].is_zero() || {
             let following = layout.rows.get(r + 1).map_or([Fr::zero(); 3], |n| [0, 1, 2].map(|c| value(n.cells[c])));
             let x = w[0] + q[RC];

@@ -7,7 +7,7 @@ use ark_ff::{BigInteger, PrimeField};
 use halo2_proofs::circuit::{Cell, Layouter, SimpleFloorPlanner, Value};
 use halo2_proofs::halo2curves::bn256::Fr as H2Fr;
 use halo2_proofs::halo2curves::ff::{Field as _, PrimeField as _};
-use halo2_proofs::plonk::{Advice, Any, Circuit, Column, ConstraintSystem, Error, Fixed, Instance, TableColumn};
+use halo2_proofs::plonk::{Advice, Any, Circuit, Column, ConstraintSystem, Error, Fixed, TableColumn};
 use halo2_proofs::poly::Rotation;
 
 use crate::builder::{Layout, EMPTY, LOOKUP_BITS, RC, WIDTH};
@@ -20,7 +20,6 @@ pub struct CairnConfig {
     coeffs: [Column<Fixed>; 8],
     lookup: Column<Fixed>,
     table: TableColumn,
-    instance: Column<Instance>,
 }
 
 /// A BN254 scalar in halo2curves' type.
@@ -63,8 +62,8 @@ impl Circuit<H2Fr> for CairnCircuit {
         for column in advice {
             meta.enable_equality(column);
         }
+        // Queried by the gate in row 0 only (it is zero elsewhere): no permutation column.
         let instance = meta.instance_column();
-        meta.enable_equality(instance);
         let coeffs = [(); 8].map(|_| meta.fixed_column());
         let lookup = meta.fixed_column();
         let table = meta.lookup_table_column();
@@ -72,9 +71,10 @@ impl Circuit<H2Fr> for CairnCircuit {
             let w = advice.map(|c| m.query_advice(c, Rotation::cur()));
             let next = m.query_advice(advice[3], Rotation::next());
             let q = coeffs.map(|c| m.query_fixed(c, Rotation::cur()));
+            let public = m.query_instance(instance, Rotation::cur());
             let [qm, q0, q1, q2, q3, qn, qc, _] = q;
             let [w0, w1, w2, w3] = w;
-            vec![qm * w0.clone() * w1.clone() + q0 * w0 + q1 * w1 + q2 * w2 + q3 * w3 + qn * next + qc]
+            vec![qm * w0.clone() * w1.clone() + q0 * w0 + q1 * w1 + q2 * w2 + q3 * w3 + qn * next + qc - public]
         });
         meta.create_gate("poseidon2 partial round", |m| {
             let rc = m.query_fixed(coeffs[RC], Rotation::cur());
@@ -96,7 +96,7 @@ impl Circuit<H2Fr> for CairnCircuit {
             let w0 = m.query_advice(advice[0], Rotation::cur());
             vec![(on * w0, table)]
         });
-        CairnConfig { advice, coeffs, lookup, table, instance }
+        CairnConfig { advice, coeffs, lookup, table }
     }
 
     fn synthesize(&self, config: CairnConfig, mut layouter: impl Layouter<H2Fr>) -> Result<(), Error> {
@@ -112,7 +112,7 @@ impl Circuit<H2Fr> for CairnCircuit {
         let layout = &self.layout;
         let patterns: Vec<[H2Fr; 8]> = layout.patterns.iter().map(|p| p.map(|x| to_halo2(&x))).collect();
         let values: Option<Vec<H2Fr>> = self.values.as_ref().map(|v| v.iter().map(to_halo2).collect());
-        let public = layouter.assign_region(
+        layouter.assign_region(
             || "verifier",
             |mut region| {
                 for (r, row) in layout.rows.iter().enumerate() {
@@ -140,12 +140,8 @@ impl Circuit<H2Fr> for CairnCircuit {
                 for &(a, b) in &layout.copies {
                     region.constrain_equal(cell(a), cell(b));
                 }
-                Ok(layout.public_cell.map(cell))
+                Ok(())
             },
-        )?;
-        if let Some(cell) = public {
-            layouter.constrain_instance(cell, config.instance, 0);
-        }
-        Ok(())
+        )
     }
 }

@@ -9,7 +9,9 @@ pub enum PlonkError {
     #[error("verifier circuit: {0}")]
     Circuit(#[from] cairn_wrapper::verifier::VerifierError),
     /// The witness violates a row of the circuit (the STARK proof does not verify).
-    #[error("the witness violates row {row} of the PLONK circuit (section {section}): the STARK proof does not verify")]
+    #[error(
+        "the witness violates row {row} of the PLONK circuit (section {section}): the STARK proof does not verify"
+    )]
     Unsatisfied {
         /// The first failing row.
         row: usize,
@@ -43,6 +45,9 @@ pub enum PlonkError {
     /// A PLONK verifying key file is malformed.
     #[error("PLONK verifying key: {0}")]
     Key(String),
+    /// The CPU lacks the instructions of the BN254 assembly arithmetic.
+    #[error("this x86-64 CPU lacks BMI2/ADX, which the BN254 arithmetic of the PLONK backend needs (any Intel CPU since Broadwell, AMD since Zen)")]
+    UnsupportedCpu,
     /// The proof does not verify.
     #[error("invalid PLONK proof: {0}")]
     InvalidProof(String),

@@ -113,7 +113,9 @@ impl PlonkVerifierKey {
 
     /// A key from [`Self::to_json`]'s output; checks every field.
     pub fn from_json(json: &str) -> Result<Self, PlonkError> {
-        let key: Self = serde_json::from_str(json).map_err(|e| PlonkError::Key(format!("not a PLONK verifying key: {e}")))?;
+        crate::prover::cpu_supported()?;
+        let key: Self =
+            serde_json::from_str(json).map_err(|e| PlonkError::Key(format!("not a PLONK verifying key: {e}")))?;
         if key.system != "plonk" {
             return Err(PlonkError::Key(format!("system is {:?}, not \"plonk\"", key.system)));
         }

@@ -28,7 +28,10 @@ pub use builder::{first_failing_row, Layout, PlonkBuilder};
 pub use circuit::{to_halo2, CairnCircuit};
 pub use error::PlonkError;
 pub use key::PlonkVerifierKey;
-pub use prover::{circuit_digest, keygen, prove, required_k, verify, vk_hash, KzgParams, PlonkProvingKey, PlonkVerifyingKey};
+pub use prover::{
+    circuit_digest, cpu_supported, keygen, prove, required_k, verify, vk_hash, KzgParams, PlonkProvingKey,
+    PlonkVerifyingKey,
+};
 pub use srs::{dev_params, read_params, write_params};
 
 use std::sync::Arc;
@@ -51,7 +54,9 @@ impl Synthesized {
     /// Checks every row's gate and lookup on the values: an error names the first violated
     /// row (the STARK proof does not verify).
     pub fn check(&self) -> Result<(), PlonkError> {
-        let Some(values) = &self.values else { return Ok(()) };
+        let Some(values) = &self.values else {
+            return Ok(());
+        };
         match first_failing_row(&self.layout, values) {
             None => Ok(()),
             Some(row) => Err(PlonkError::Unsatisfied { row, section: format!("{:?}", self.layout.section_of(row)) }),

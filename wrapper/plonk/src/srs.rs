@@ -76,12 +76,19 @@ pub fn dev_params(k: u32, seed: u64) -> KzgParams {
 
 /// KZG parameters from their parts (halo2-axiom's `from_parts` is a method: a two-row instance
 /// is the cheapest receiver).
-pub(crate) fn params_from_parts(k: u32, g: Vec<G1Affine>, g_lagrange: Vec<G1Affine>, g2: G2Affine, s_g2: G2Affine) -> KzgParams {
+pub(crate) fn params_from_parts(
+    k: u32,
+    g: Vec<G1Affine>,
+    g_lagrange: Vec<G1Affine>,
+    g2: G2Affine,
+    s_g2: G2Affine,
+) -> KzgParams {
     ParamsKZG::<Bn256>::setup(1, ChaCha20Rng::seed_from_u64(0)).from_parts(k, g, Some(g_lagrange), g2, s_g2)
 }
 
 /// Reads KZG parameters in halo2's raw format and shrinks them to `2^k` rows.
 pub fn read_params(path: &Path, k: u32) -> Result<KzgParams, PlonkError> {
+    crate::prover::cpu_supported()?;
     let io = |source| PlonkError::Io { what: format!("KZG parameters {}", path.display()), source };
     let file = std::fs::File::open(path).map_err(io)?;
     let mut params =
