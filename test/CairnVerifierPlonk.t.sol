@@ -4,10 +4,9 @@ pragma solidity ^0.8.21;
 import {Test} from "./utils/Test.sol";
 import {CairnVerifierGateway} from "../contracts/CairnVerifierGateway.sol";
 import {CairnVerifierPlonk} from "../contracts/generated/CairnVerifierPlonk.sol";
-import {PlonkVerifier} from "../contracts/generated/PlonkVerifier.sol";
 import {CairnPlonkFixture} from "./fixtures/CairnPlonkFixture.sol";
 
-/// @notice The PLONK verifier (snark-verifier's contract behind `CairnVerifierPlonk`) on the
+/// @notice The PLONK verifier (`CairnVerifierPlonk`, snark-verifier's verifier inside) on the
 /// fixture proof of the rollup batch: it verifies directly and through a gateway (next to no
 /// other route), and every way of tampering with the proof or its inputs reverts with its
 /// error. Everything comes from the fixture library, so the tests hold for whichever proof and
@@ -15,11 +14,9 @@ import {CairnPlonkFixture} from "./fixtures/CairnPlonkFixture.sol";
 contract CairnVerifierPlonkTest is Test {
     CairnVerifierPlonk internal verifier;
     CairnVerifierGateway internal gateway;
-    address internal plonk;
 
     function setUp() public {
-        plonk = address(new PlonkVerifier());
-        verifier = new CairnVerifierPlonk(plonk);
+        verifier = new CairnVerifierPlonk();
         gateway = new CairnVerifierGateway(address(this));
         gateway.addRoute(address(verifier));
     }
@@ -129,24 +126,45 @@ contract CairnVerifierPlonkTest is Test {
         _expectInvalid(CairnPlonkFixture.PROGRAM_VKEY, publicValues, CairnPlonkFixture.PROOF_BYTES);
     }
 
-    /// @notice The snark-verifier contract itself refuses a wrong public input.
-    function test_RawVerifierRefusesAWrongInput() public view {
-        bytes memory proofBytes = CairnPlonkFixture.PROOF_BYTES;
-        bytes memory proof = new bytes(proofBytes.length - 4);
-        for (uint256 i = 0; i < proof.length; i++) {
-            proof[i] = proofBytes[i + 4];
-        }
-        uint256 input = uint256(
-            sha256(abi.encodePacked(CairnPlonkFixture.PROGRAM_VKEY, sha256(CairnPlonkFixture.PUBLIC_VALUES)))
-        ) & ((1 << 253) - 1);
-        (bool ok,) = plonk.staticcall(abi.encodePacked(input, proof));
-        assertTrue(ok, "the raw verifier accepts the fixture");
-        (ok,) = plonk.staticcall(abi.encodePacked(input ^ 1, proof));
-        assertTrue(!ok, "the raw verifier accepts a wrong input");
+    // ---------------------------------------------------------------- calldata layout
+
+    /// @dev `verifyProof`'s calldata with the tails in the given order (ABI allows any).
+    function _calldata(bytes memory publicValues, bytes memory proofBytes, bool proofFirst)
+        internal
+        pure
+        returns (bytes memory)
+    {
+        bytes memory first = proofFirst ? proofBytes : publicValues;
+        bytes memory second = proofFirst ? publicValues : proofBytes;
+        uint256 firstAt = 0x60;
+        uint256 secondAt = firstAt + 0x20 + ((first.length + 31) / 32) * 32;
+        (uint256 valuesAt, uint256 proofAt) = proofFirst ? (secondAt, firstAt) : (firstAt, secondAt);
+        return bytes.concat(
+            CairnVerifierPlonk.verifyProof.selector,
+            abi.encode(CairnPlonkFixture.PROGRAM_VKEY, valuesAt, proofAt),
+            abi.encode(first.length),
+            first,
+            new bytes(((first.length + 31) / 32) * 32 - first.length),
+            abi.encode(second.length),
+            second,
+            new bytes(((second.length + 31) / 32) * 32 - second.length)
+        );
     }
 
-    function test_Revert_WhenConstructedWithoutCode() public {
-        vm.expectRevert(abi.encodeWithSelector(CairnVerifierPlonk.VerifierHasNoCode.selector, address(0xdead)));
-        new CairnVerifierPlonk(address(0xdead));
+    /// @notice The proof is read where `proofBytes` lies in calldata, wherever the encoder put it
+    /// (the verifier's reads are relative to it), and a tampered proof there is still refused.
+    function test_ProofIsReadWhereverItLiesInCalldata() public view {
+        bytes memory publicValues = CairnPlonkFixture.PUBLIC_VALUES;
+        bytes memory proofBytes = CairnPlonkFixture.PROOF_BYTES;
+        (bool ok, bytes memory ret) = address(verifier).staticcall(_calldata(publicValues, proofBytes, true));
+        assertTrue(ok, "proof before the public values");
+        assertEq(ret.length, 0, "verifyProof returns nothing");
+        (ok,) = address(verifier).staticcall(_calldata(publicValues, proofBytes, false));
+        assertTrue(ok, "proof after the public values");
+        bytes memory tampered = bytes.concat(proofBytes);
+        tampered[tampered.length - 1] ^= 0x01;
+        (ok, ret) = address(verifier).staticcall{gas: GAS_CAP}(_calldata(publicValues, tampered, true));
+        assertTrue(!ok, "a tampered proof before the public values");
+        assertEq(bytes4(ret), CairnVerifierPlonk.InvalidProof.selector, "InvalidProof");
     }
 }

@@ -20,9 +20,7 @@ use crate::error::DeployError;
 pub(crate) const GENERATED_VERIFIER: &str = "contracts/generated/CairnVerifierGroth16.sol";
 const GENERATED_GROTH16: &str = "contracts/generated/Groth16Verifier.sol";
 /// The verifier interface.
-/// snark-verifier's PLONK verifier, as `deploy-verifier` names it.
-pub(crate) const GENERATED_PLONK: &str = "contracts/generated/PlonkVerifier.sol";
-/// The `ICairnVerifier` wrapper of PLONK proofs.
+/// The `ICairnVerifier` of PLONK proofs (snark-verifier's verifier inside).
 pub(crate) const GENERATED_CAIRN_PLONK: &str = "contracts/generated/CairnVerifierPlonk.sol";
 pub(crate) const INTERFACE: &str = "contracts/ICairnVerifier.sol";
 /// The gateway.
@@ -188,13 +186,11 @@ pub(crate) fn generate_groth16(
     ])
 }
 
-/// The PLONK verifier's sources for `key`, under their repository names.
+/// The PLONK verifier's source for `key`, under its repository name.
 pub(crate) fn generate_plonk(key: &cairn_sdk::PlonkVerifierKey) -> Result<Vec<(&'static str, String)>, DeployError> {
     let refuse = |e: String| DeployError::Compile(format!("cannot generate the PLONK verifier: {e}"));
     let hash = key.hash().map_err(|e| refuse(e.to_string()))?;
     let code = key.snark_verifier_solidity().map_err(|e| refuse(e.to_string()))?;
-    Ok(vec![
-        (GENERATED_PLONK, cairn_solidity::plonk_verifier(&code, &hash).map_err(|e| refuse(e.to_string()))?),
-        (GENERATED_CAIRN_PLONK, cairn_solidity::cairn_verifier_plonk(&hash, key.proof_length)),
-    ])
+    let verifier = cairn_solidity::cairn_verifier_plonk(&code, &hash, key.proof_length).map_err(|e| refuse(e.to_string()))?;
+    Ok(vec![(GENERATED_CAIRN_PLONK, verifier)])
 }

@@ -4,7 +4,6 @@ use std::path::{Path, PathBuf};
 
 use alloy::primitives::{Address, Bytes, FixedBytes, B256};
 use alloy::sol_types::{SolCall, SolConstructor};
-use alloy::sol_types::SolValue;
 use cairn_groth16::Groth16VerifyingKey;
 use cairn_sdk::PlonkVerifierKey;
 use serde::Serialize;
@@ -13,7 +12,7 @@ use crate::bindings::{CairnRollup, CairnVerifierGateway, ICairnVerifier};
 use crate::book::{selector_key, AddressBook, GatewayEntry, RollupEntry, TxRecord, VerifierEntry};
 use crate::chain::{Chain, Mined};
 use crate::compile::{
-    generate_groth16, generate_plonk, Compiler, GATEWAY, GENERATED_CAIRN_PLONK, GENERATED_PLONK, GENERATED_VERIFIER,
+    generate_groth16, generate_plonk, Compiler, GATEWAY, GENERATED_CAIRN_PLONK, GENERATED_VERIFIER,
     INTERFACE, ROLLUP,
 };
 use crate::error::DeployError;
@@ -184,8 +183,8 @@ pub fn read_snark_key(path: &Path) -> Result<SnarkKey, DeployError> {
 }
 
 /// Compiles and deploys the verifier contracts of `key`; returns the `ICairnVerifier`'s address,
-/// its deployment, and the gateway's creation code. PLONK takes two contracts: snark-verifier's
-/// `PlonkVerifier`, then `CairnVerifierPlonk` pointing at it.
+/// its deployment, and the gateway's creation code. `CairnVerifierPlonk` is compiled without
+/// the optimizer (snark-verifier's assembly, on which solcjs runs out of memory).
 async fn deploy_verifier_contracts(
     chain: &Chain,
     compiler: &Compiler,
@@ -204,16 +203,10 @@ async fn deploy_verifier_contracts(
         }
         SnarkKey::Plonk(key) => {
             let generated = generate_plonk(key)?;
-            let (plonk_source, wrapper_source) = generated.split_at(1);
-            let [plonk_code] = compiler.compile_with(&[], plonk_source, [(GENERATED_PLONK, "PlonkVerifier")], false)?;
-            let [wrapper_code, gateway_code] = compiler.compile(
-                &[INTERFACE, GATEWAY],
-                wrapper_source,
-                [(GENERATED_CAIRN_PLONK, "CairnVerifierPlonk"), (GATEWAY, "CairnVerifierGateway")],
-            )?;
-            let (plonk, _) = chain.deploy("the PLONK verifier (snark-verifier)", plonk_code).await?;
-            let init = [wrapper_code.as_ref(), &plonk.abi_encode()].concat();
-            let (verifier, mined) = chain.deploy("CairnVerifierPlonk", Bytes::from(init)).await?;
+            let [verifier_code] =
+                compiler.compile_with(&[INTERFACE], &generated, [(GENERATED_CAIRN_PLONK, "CairnVerifierPlonk")], false)?;
+            let [gateway_code] = compiler.compile(&[INTERFACE, GATEWAY], &[], [(GATEWAY, "CairnVerifierGateway")])?;
+            let (verifier, mined) = chain.deploy("CairnVerifierPlonk", verifier_code).await?;
             Ok((verifier, mined, gateway_code))
         }
     }

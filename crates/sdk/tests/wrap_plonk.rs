@@ -79,6 +79,7 @@ fn plonk_wrap_verifies_and_rejects_tampering() {
 
     // The EVM verifier for this key.
     let code = key.snark_verifier_solidity().unwrap();
-    let solidity = cairn_solidity::plonk_verifier(&code, &proof.verifier_hash).unwrap();
-    assert!(solidity.contains("contract PlonkVerifier") && solidity.contains("pragma solidity ^0.8.19;"));
+    let solidity = cairn_solidity::cairn_verifier_plonk(&code, &proof.verifier_hash, key.proof_length).unwrap();
+    assert!(solidity.contains("contract CairnVerifierPlonk") && !solidity.contains("calldataload(0x"));
+    assert!(cairn_solidity::cairn_verifier_plonk("contract Other {}", &proof.verifier_hash, key.proof_length).is_err());
 }

@@ -4,8 +4,8 @@
 //!   embedded, on the BN254 precompiles.
 //! - [`cairn_verifier_groth16`]: `CairnVerifierGroth16 is ICairnVerifier`, which checks
 //!   `verifyProof(programVKey, publicValues, proofBytes)` with that verifier.
-//! - [`plonk_verifier`] and [`cairn_verifier_plonk`]: the same for PLONK proofs (halo2 with KZG):
-//!   snark-verifier's contract and the `ICairnVerifier` wrapper that calls it.
+//! - [`cairn_verifier_plonk`]: the same for PLONK proofs (halo2 with KZG), one contract around
+//!   the verifier snark-verifier generates for the key.
 //! - [`foundry_fixture`]: a Solidity library holding one proof, for Foundry tests.
 //! - [`foundry_project`]: a standalone Foundry project for a user's program (interface,
 //!   gateway, generated verifier, fixture and tests).
@@ -24,6 +24,6 @@ mod verifier;
 
 pub use error::SolidityError;
 pub use fixture::{foundry_fixture, Fixture};
-pub use plonk::{cairn_verifier_plonk, plonk_verifier};
+pub use plonk::cairn_verifier_plonk;
 pub use project::{foundry_project, write_fixtures, write_plonk_fixtures, REGENERATE_COMMAND, REGENERATE_PLONK_COMMAND};
 pub use verifier::{cairn_verifier_groth16, groth16_verifier};

@@ -66,8 +66,8 @@ pub fn write_fixtures(
 /// The command that rewrites the PLONK contracts and fixtures ([`write_plonk_fixtures`]).
 pub const REGENERATE_PLONK_COMMAND: &str = "cargo test -p cairn-solidity --test regenerate -- --ignored regenerate_plonk";
 
-/// Writes the PLONK verifier contracts (`contracts/generated/PlonkVerifier.sol` from
-/// snark-verifier's `snark_verifier_code`, and `CairnVerifierPlonk.sol`) and `fixture` as
+/// Writes the PLONK verifier contract (`contracts/generated/CairnVerifierPlonk.sol`, around
+/// snark-verifier's `snark_verifier_code`) and `fixture` as
 /// `library CairnPlonkFixture` (`test/fixtures/CairnPlonkFixture.sol`) under `repo_root`.
 /// The fixture's VERIFIER_HASH must be `vk_hash` and its `proofBytes` the selector and
 /// `proof_length` bytes. Returns the paths written.
@@ -85,8 +85,10 @@ pub fn write_plonk_fixtures(
         return Err(SolidityError::UnexpectedVerifierCode("proofBytes = selector ‖ proof of the key's length"));
     }
     let files = vec![
-        ("contracts/generated/PlonkVerifier.sol".to_owned(), crate::plonk_verifier(snark_verifier_code, vk_hash)?),
-        ("contracts/generated/CairnVerifierPlonk.sol".to_owned(), crate::cairn_verifier_plonk(vk_hash, proof_length)),
+        (
+            "contracts/generated/CairnVerifierPlonk.sol".to_owned(),
+            crate::cairn_verifier_plonk(snark_verifier_code, vk_hash, proof_length)?,
+        ),
         (
             "test/fixtures/CairnPlonkFixture.sol".to_owned(),
             foundry_fixture("CairnPlonkFixture", fixture, REGENERATE_PLONK_COMMAND)?,

@@ -101,3 +101,56 @@ fn regenerate_plonk() {
     std::fs::write(dir.join("rollup_plonk_vk.json"), wrapped.vk.to_json()).unwrap();
     println!("wrote {}/rollup.plonk and rollup_plonk_vk.json ({} rows, k = {})", dir.display(), wrapped.rows, wrapped.k);
 }
+
+/// `CairnVerifierPlonk.sol` as the generator makes it from the committed PLONK key.
+fn plonk_contract_of_committed_key(root: &Path) -> String {
+    let json = std::fs::read_to_string(root.join("test/fixtures/rollup_plonk_vk.json")).unwrap();
+    let key = cairn_sdk::PlonkVerifierKey::from_json(&json).unwrap();
+    let code = key.snark_verifier_solidity().unwrap();
+    cairn_solidity::cairn_verifier_plonk(&code, &key.hash().unwrap(), key.proof_length).unwrap()
+}
+
+/// The committed PLONK contract is what the generator makes of the committed key (after a
+/// change to the generator: `regenerate_plonk_contract`).
+#[test]
+fn plonk_contract_is_generated_from_the_committed_key() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let committed = std::fs::read_to_string(root.join("contracts/generated/CairnVerifierPlonk.sol")).unwrap();
+    assert!(
+        committed == plonk_contract_of_committed_key(&root),
+        "contracts/generated/CairnVerifierPlonk.sol is stale: run `cargo test -p cairn-solidity --test regenerate -- --ignored regenerate_plonk_contract`"
+    );
+}
+
+#[test]
+#[ignore = "rewrites contracts/generated/CairnVerifierPlonk.sol from the committed PLONK key (no proving)"]
+fn regenerate_plonk_contract() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    std::fs::write(root.join("contracts/generated/CairnVerifierPlonk.sol"), plonk_contract_of_committed_key(&root)).unwrap();
+}
+
+/// The PLONK generator rewrites only code shaped as snark-verifier 0.2.7 emits it: a verifier
+/// that reads its calldata otherwise, or lacks a piece it relies on, is refused.
+#[test]
+fn plonk_generator_refuses_unexpected_verifier_code() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let key = cairn_sdk::PlonkVerifierKey::from_json(
+        &std::fs::read_to_string(root.join("test/fixtures/rollup_plonk_vk.json")).unwrap(),
+    )
+    .unwrap();
+    let code = key.snark_verifier_solidity().unwrap();
+    let hash = key.hash().unwrap();
+    assert!(cairn_solidity::cairn_verifier_plonk(&code, &hash, key.proof_length).is_ok());
+    let edits: [(&str, &str); 5] = [
+        ("mod(calldataload(0x0), f_q)", "mod(calldataload(0x40), f_q)"),
+        ("let data := mload(0x40)", "let data := mload(0x60)"),
+        ("if iszero(success) { revert(0, 0) }", "if iszero(success) { revert(0, 1) }"),
+        ("calldataload(0x20)", "calldataload(0x10)"),
+        ("return(0, 0)", "calldatacopy(0, 0, calldatasize()) return(0, 0)"),
+    ];
+    for (from, to) in edits {
+        assert!(code.contains(from), "{from}");
+        let edited = code.replacen(from, to, 1);
+        assert!(cairn_solidity::cairn_verifier_plonk(&edited, &hash, key.proof_length).is_err(), "{from} → {to}");
+    }
+}
