@@ -26,6 +26,8 @@ section "set-up (script/setup.sh)"
 bash script/setup.sh
 
 section "cargo test"
+# One build per run: incremental artifacts would only double the disk the build takes.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 cargo_args=(test --workspace)
 if git ls-files --error-unmatch Cargo.lock >/dev/null 2>&1; then
   cargo_args+=(--locked)

@@ -3,7 +3,8 @@
 //! verifier that snark-verifier generates.
 //!
 //! - [`builder`]: [`PlonkBuilder`], the [`cairn_wrapper::CircuitBuilder`] backend: four advice
-//!   columns, one gate `q_m·w0·w1 + Σ qᵢ·wᵢ + q_next·w3' + q_c = 0`, a 16-bit range lookup on `w0`,
+//!   columns, one gate `q_m·w0·w1 + Σ qᵢ·wᵢ + q_next·w3' + q_c − instance = 0` (the public input
+//!   is row 0's `w0`), a 16-bit range lookup on `w0`,
 //!   linear combinations kept symbolic until a gate needs them.
 //! - [`circuit`]: the halo2 circuit of a recorded layout.
 //! - [`prover`]: KZG parameters (development ones from a seed, or a file), keys, proofs, native
