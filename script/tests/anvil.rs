@@ -21,7 +21,7 @@ use alloy::sol_types::SolCall;
 use cairn_deploy::{
     block_on, deploy_rollup, deploy_verifier, state_root, submit_proof, Address, AddressBook,
     CairnVerifierGateway, ChainOptions, DeployError, DeployRollupOptions, DeployVerifierOptions,
-    KeySource, SubmitOptions, B256,
+    KeySource, SubmitOptions, SubmitReport, B256,
 };
 use cairn_groth16::{
     dev_setup, parse_proof_bytes, proof_bytes, selector, ExampleCircuit, Groth16VerifyingKey,
@@ -85,6 +85,28 @@ impl Anvil {
 
     fn chain(&self, key: Option<&str>) -> ChainOptions {
         ChainOptions::new(&self.url, key.map(|k| KeySource::Hex(k.to_owned())))
+    }
+
+    /// `submit-proof` of the proof file `proof` to `contract`: a verifying call when
+    /// `verify_only`, else a transaction from anvil's first account.
+    fn submit(&self, contract: Address, proof: &Path, verify_only: bool) -> Result<SubmitReport, DeployError> {
+        submit_proof(&SubmitOptions {
+            chain: self.chain(if verify_only { None } else { Some(ANVIL_KEY) }),
+            contract,
+            proof: proof.to_path_buf(),
+            verify_only,
+        })
+    }
+
+    /// `good` verifies on each of `contracts` (a verifier, a gateway) and `bad` reverts
+    /// `InvalidProof` there; prints the gas of each verifying call.
+    fn verifies_and_refuses(&self, system: &str, contracts: [Address; 2], good: &Path, bad: &Path) {
+        for contract in contracts {
+            let report = self.submit(contract, good, true).unwrap();
+            println!("{system} verifyProof on {contract}: gas {}", report.gas);
+            assert_eq!(report.outcome, "valid");
+            expect_revert(self.submit(contract, bad, true), "InvalidProof");
+        }
     }
 }
 
@@ -235,22 +257,10 @@ fn deploy_submit_and_decode_reverts_on_anvil() {
 
     let good = save(dir.path(), "proof.groth16", &s.proof);
     let bad = save(dir.path(), "tampered.groth16", &s.tampered);
-    let submit = |contract: Address, proof: &Path, verify_only: bool| {
-        submit_proof(&SubmitOptions {
-            chain: anvil.chain(if verify_only { None } else { Some(ANVIL_KEY) }),
-            contract,
-            proof: proof.to_path_buf(),
-            verify_only,
-        })
-    };
+    let submit = |contract: Address, proof: &Path, verify_only: bool| anvil.submit(contract, proof, verify_only);
 
     // verifyProof on the verifier and through the gateway.
-    for contract in [deployed.verifier, gateway] {
-        let report = submit(contract, &good, true).unwrap();
-        println!("verifyProof on {contract}: gas {}", report.gas);
-        assert_eq!(report.outcome, "valid");
-        expect_revert(submit(contract, &bad, true), "InvalidProof");
-    }
+    anvil.verifies_and_refuses("Groth16", [deployed.verifier, gateway], &good, &bad);
 
     // The tampered proof is refused by the rollup, the genuine one accepted, its replay refused.
     let err = expect_revert(submit(rollup.rollup, &bad, false), "InvalidProof");
@@ -455,20 +465,8 @@ fn plonk_and_groth16_share_a_gateway_on_anvil() {
     let good = save(dir.path(), "proof.plonk", &plonk);
     let bad = save(dir.path(), "tampered.plonk", &tampered);
     let other = save(dir.path(), "proof.groth16", &groth16.proof);
-    let submit = |contract: Address, proof: &Path, verify_only: bool| {
-        submit_proof(&SubmitOptions {
-            chain: anvil.chain(if verify_only { None } else { Some(ANVIL_KEY) }),
-            contract,
-            proof: proof.to_path_buf(),
-            verify_only,
-        })
-    };
-    for contract in [deployed.verifier, gateway] {
-        let report = submit(contract, &good, true).unwrap();
-        println!("PLONK verifyProof on {contract}: gas {}", report.gas);
-        assert_eq!(report.outcome, "valid");
-        expect_revert(submit(contract, &bad, true), "InvalidProof");
-    }
+    let submit = |contract: Address, proof: &Path, verify_only: bool| anvil.submit(contract, proof, verify_only);
+    anvil.verifies_and_refuses("PLONK", [deployed.verifier, gateway], &good, &bad);
     assert_eq!(submit(gateway, &other, true).unwrap().outcome, "valid");
 
     let rollup = deploy_rollup(&DeployRollupOptions {

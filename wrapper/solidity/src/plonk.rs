@@ -20,14 +20,17 @@ const FAILURE: &str = "if iszero(success) { revert(0, 0) }";
 const POINT_CHECK: &str = "success := and(validate_ec_point(x, y), success)";
 /// The verifier's verdict on success: end the call with empty return data.
 const SUCCESS: &str = "return(0, 0)";
+/// Our verdict on failure: `InvalidProof()` (its selector is the Solidity local `invalidProof`).
+const REVERT_INVALID: &str =
+    "if iszero(success) {\n                mstore(0, invalidProof)\n                revert(0, 4)\n            }";
 
 /// The body of `CairnVerifierPlonk._verifyPlonk` from the code snark-verifier generated for a
 /// key (`cairn_plonk::evm::snark_verifier_solidity`): the fallback's assembly, its calldata
 /// reads moved from `publicInput ‖ proof` at offset 0 to the caller's `publicInput` and the
 /// proof at calldata offset `proof`, its memory-ownership check dropped (nothing runs after
 /// it), its bare revert made `InvalidProof()`, and that revert also taken at once when a proof
-/// commitment is not a curve point (where the precompiles would burn the call's gas). Anything else in the code than what
-/// snark-verifier 0.2.7 emits is refused.
+/// commitment is not a curve point (where the precompiles would burn the call's gas). Code not
+/// shaped as snark-verifier 0.2.7 emits it is refused.
 fn verifier_body(code: &str) -> Result<String, SolidityError> {
     let unexpected = SolidityError::UnexpectedVerifierCode;
     if !code.contains(SNARK_VERIFIER_CONTRACT) {
@@ -55,17 +58,16 @@ fn verifier_body(code: &str) -> Result<String, SolidityError> {
     if !body.contains(POINT_CHECK) {
         return Err(unexpected(POINT_CHECK));
     }
-    let revert_invalid = "if iszero(success) {\n                mstore(0, invalidProof)\n                revert(0, 4)\n            }";
     if ["calldatacopy", "calldatasize", "codecopy", "sstore", "delegatecall"].iter().any(|op| body.contains(op)) {
         return Err(unexpected("calldata read only by calldataload"));
     }
     let body = body
         .replace(MEMORY_CHECK, "")
         .replace(INSTANCE_LOAD, "mod(publicInput, f_q)")
-        .replace(FAILURE, revert_invalid)
+        .replace(FAILURE, REVERT_INVALID)
         // A commitment off the curve would make the precompiles it reaches consume all the gas
         // they are given: stop at the first one, with `InvalidProof`.
-        .replace(POINT_CHECK, &format!("{POINT_CHECK}\n            {revert_invalid}"));
+        .replace(POINT_CHECK, &format!("{POINT_CHECK}\n            {REVERT_INVALID}"));
     // Every other read is of the proof, which followed the 32-byte public input.
     let mut out = String::with_capacity(body.len() + body.len() / 8);
     let mut rest = body.as_str();
