@@ -1,6 +1,6 @@
 //! `cairn bench-wrap`: the Groth16 (or, with `--plonk`, PLONK) wrap of a fibonacci `outer` proof:
 //! constraints or rows per part of the verifier circuit, setup and prove time, peak memory of
-//! each step, proof size.
+//! each step, proof size (and, for PLONK, the proving key's cache file: size, write and read).
 
 use std::time::Instant;
 
@@ -41,6 +41,9 @@ struct PlonkReport {
     params_s: Option<f64>,
     keygen_s: Option<f64>,
     keygen_peak_rss_mib: Option<f64>,
+    pk_file_mib: Option<f64>,
+    pk_write_s: Option<f64>,
+    pk_read_s: Option<f64>,
     prove_s: Option<f64>,
     prove_peak_rss_mib: Option<f64>,
     proof_bytes: Option<usize>,
@@ -70,6 +73,9 @@ fn run_plonk(
         params_s: None,
         keygen_s: None,
         keygen_peak_rss_mib: None,
+        pk_file_mib: None,
+        pk_write_s: None,
+        pk_read_s: None,
         prove_s: None,
         prove_peak_rss_mib: None,
         proof_bytes: None,
@@ -85,6 +91,19 @@ fn run_plonk(
         let pk = cairn_plonk::keygen(&params, s.layout.clone())?;
         report.keygen_s = Some(start.elapsed().as_secs_f64());
         report.keygen_peak_rss_mib = Some(peak_rss_mib());
+        // The key cache's round trip; the proof below is made with the key read back.
+        let digest = cairn_plonk::circuit_digest(&s.layout);
+        let file = std::env::temp_dir().join(format!("cairn-bench-{}.pk", std::process::id()));
+        let start = Instant::now();
+        cairn_plonk::write_proving_key(&pk, &digest, &params, &file)?;
+        report.pk_write_s = Some(start.elapsed().as_secs_f64());
+        drop(pk);
+        report.pk_file_mib = Some(std::fs::metadata(&file)?.len() as f64 / (1u64 << 20) as f64);
+        let start = Instant::now();
+        let read = cairn_plonk::read_proving_key(&file, &digest, &params);
+        std::fs::remove_file(&file).with_context(|| format!("remove {}", file.display()))?;
+        let pk = read?;
+        report.pk_read_s = Some(start.elapsed().as_secs_f64());
         reset_peak_rss();
         let start = Instant::now();
         let proof = cairn_plonk::prove(&params, &pk, s.circuit(), cairn_plonk::to_halo2(&public))?;
@@ -108,6 +127,12 @@ fn run_plonk(
     }
     println!("development KZG parameters: {}", secs(report.params_s));
     println!("plonk keys: {} (peak {})", secs(report.keygen_s), mib(report.keygen_peak_rss_mib));
+    println!(
+        "plonk proving key file: {}; written in {}, read back (hash checked) in {}",
+        mib(report.pk_file_mib),
+        secs(report.pk_write_s),
+        secs(report.pk_read_s)
+    );
     println!("plonk prove: {} (peak {})", secs(report.prove_s), mib(report.prove_peak_rss_mib));
     if let (Some(bytes), Some(ms)) = (report.proof_bytes, report.verify_ms) {
         println!("plonk proof: {bytes} bytes; verify {ms:.1} ms");

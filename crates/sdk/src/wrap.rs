@@ -99,10 +99,13 @@ pub struct WrapTimings {
     pub prove: Duration,
 }
 
-/// Groth16 keys on disk, by circuit digest and setup, and verifying keys by VERIFIER_HASH.
+/// Keys on disk: proving keys by circuit digest and setup, verifying keys by VERIFIER_HASH.
 ///
 /// Layout: `<dir>/groth16/<circuit digest>/<setup>.keys` (a Cairn file of kind
-/// [`FileKind::Groth16Keys`]) and `<dir>/groth16/vk/<verifier hash>.json` (snarkjs JSON).
+/// [`FileKind::Groth16Keys`]) and `<dir>/groth16/vk/<verifier hash>.json` (snarkjs JSON); for
+/// PLONK, `<dir>/plonk/srs/dev-<seed>-k<k>.params` (development KZG parameters),
+/// `<dir>/plonk/<circuit digest>/<parameters id>.pk` (proving keys, `cairn_plonk::pk_file`)
+/// and `<dir>/plonk/vk/<verifier hash>.json`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeyCache {
     dir: PathBuf,
@@ -306,11 +309,23 @@ pub(crate) fn io_err(what: &str, path: &Path, e: std::io::Error) -> SdkError {
 /// Writes `bytes` to a temporary file beside `path` and renames it, so that a crash never
 /// leaves a truncated key in the cache.
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), SdkError> {
+    write_atomically_with(path, |tmp| std::fs::write(tmp, bytes).map_err(|e| io_err("write", tmp, e)))
+}
+
+/// Writes `path` through a temporary file beside it (renamed into place once `write` has
+/// succeeded, removed when it fails), so a reader never sees a partial file.
+pub(crate) fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&Path) -> Result<(), SdkError>,
+) -> Result<(), SdkError> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| io_err("create", parent, e))?;
     }
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    std::fs::write(&tmp, bytes).map_err(|e| io_err("write", &tmp, e))?;
+    if let Err(e) = write(&tmp) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
     std::fs::rename(&tmp, path).map_err(|e| io_err("rename", &tmp, e))
 }
 

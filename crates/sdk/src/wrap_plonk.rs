@@ -2,21 +2,23 @@
 //!
 //! [`ProverClient::wrap_plonk`] verifies the STARK, records the verifier circuit as a PLONK
 //! layout with its values (checking every row, so a STARK proof that does not verify is never
-//! proven), loads or makes KZG parameters, generates the keys, proves with SHPLONK (Keccak
-//! transcript, as the EVM verifier replays it) and checks the proof natively. PLONK needs no
+//! proven), loads or makes KZG parameters, loads the proving key from the cache or generates it
+//! (once per circuit and parameters), proves with SHPLONK (Keccak transcript, as the EVM
+//! verifier replays it) and checks the proof natively. PLONK needs no
 //! circuit-specific ceremony: one set of KZG parameters serves every circuit of its size.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use cairn_plonk::{
-    circuit_digest, dev_params, keygen, prove, read_params, required_k, synthesize, to_halo2, write_params,
-    KzgParams, PlonkVerifierKey,
+    circuit_digest, dev_params, keygen, params_id, prove, read_params, read_proving_key, required_k, synthesize,
+    to_halo2, write_params, write_proving_key, KzgParams, Layout, PlonkProvingKey, PlonkVerifierKey,
 };
 use cairn_wrapper::identity::public_input_fr;
 
 use crate::client::hex;
-use crate::wrap::{io_err, write_atomically};
+use crate::wrap::{io_err, write_atomically, write_atomically_with};
 use crate::{CairnProof, KeyCache, PreparedVerifyingKey, ProverClient, SdkError, SnarkProof, SnarkSystem, WrapTimings};
 
 /// Seed of the default development KZG parameters. Public, so they are **insecure** by design.
@@ -111,23 +113,47 @@ impl KeyCache {
                     let _span = tracing::info_span!("development KZG parameters", k).entered();
                     dev_params(k, *seed)
                 };
-                if let Some(parent) = path.parent() {
-                    std::fs::create_dir_all(parent).map_err(|e| io_err("create", parent, e))?;
-                }
-                let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-                write_params(&params, &tmp)?;
-                std::fs::rename(&tmp, &path).map_err(|e| io_err("rename", &tmp, e))?;
+                write_atomically_with(&path, |tmp| Ok(write_params(&params, tmp)?))?;
                 Ok((params, true))
             }
         }
+    }
+
+    fn plonk_pk_path(&self, circuit: &[u8; 32], params: &KzgParams) -> PathBuf {
+        self.dir().join("plonk").join(hex(circuit)).join(format!("{}.pk", hex(&params_id(params)[..8])))
+    }
+
+    /// The proving key of the circuit `layout` under `params`: read from the cache, or
+    /// generated and stored (a key that cannot be stored is only a warning). Returns whether it
+    /// was generated.
+    pub fn plonk_proving_key(
+        &self,
+        params: &KzgParams,
+        layout: &Arc<Layout>,
+    ) -> Result<(PlonkProvingKey, bool), SdkError> {
+        let circuit = &circuit_digest(layout);
+        let path = self.plonk_pk_path(circuit, params);
+        if path.exists() {
+            let _span = tracing::info_span!("plonk keys from the cache").entered();
+            return Ok((read_proving_key(&path, circuit, params)?, false));
+        }
+        let pk = {
+            let _span = tracing::info_span!("plonk keys").entered();
+            keygen(params, layout.clone())?
+        };
+        if let Err(e) = write_atomically_with(&path, |tmp| Ok(write_proving_key(&pk, circuit, params, tmp)?)) {
+            tracing::warn!("the PLONK proving key was not cached: {e}");
+        }
+        Ok((pk, true))
     }
 }
 
 impl ProverClient {
     /// Wraps an `outer` STARK proof in a PLONK proof: verifies `proof` against `vk`, records the
     /// verifier circuit with its values (every row checked), gets KZG parameters
-    /// (`options.setup`, development ones cached in `cache`), generates the keys, proves, and
-    /// verifies the PLONK proof natively. The verifying key is stored in `cache` by hash.
+    /// (`options.setup`, development ones cached in `cache`), loads or generates the proving key
+    /// (cached by circuit digest and parameters), proves, and verifies the PLONK proof natively.
+    /// The verifying key is stored in `cache` by hash.
     pub fn wrap_plonk(
         &self,
         proof: &CairnProof,
@@ -157,12 +183,9 @@ impl ProverClient {
                 "INSECURE: development KZG parameters (τ derived from a public seed); anyone can forge proofs for this key"
             );
         }
-        let pk = {
-            let _span = tracing::info_span!("plonk keys").entered();
-            keygen(&params, synthesized.layout.clone())?
-        };
+        let (pk, generated) = cache.plonk_proving_key(&params, &synthesized.layout)?;
         timings.keys = start.elapsed();
-        timings.setup_performed = true;
+        timings.setup_performed = generated;
 
         let start = Instant::now();
         let public = public_input_fr(&proof.program_vkey, &proof.public_values_digest());

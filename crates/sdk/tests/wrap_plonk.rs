@@ -1,7 +1,7 @@
 //! STARK → PLONK → verify, for a real fibonacci proof (outer configuration, TEST profile:
 //! test-size parameters). The wrapped proof verifies natively through its JSON key; tampered
 //! proofs, wrong keys, selectors and public inputs are rejected; the key cache finds the key by
-//! its hash; the EVM verifier is generated from the key.
+//! its hash and keeps the proving key for the next wrap (a damaged one is refused); the EVM verifier is generated from the key.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use cairn_sdk::{
@@ -76,6 +76,24 @@ fn plonk_wrap_verifies_and_rejects_tampering() {
     let missing = PlonkWrapOptions { setup: PlonkSetup::Params(dir.path().join("none.params")), allow_insecure_profile: true };
     let err = client.wrap_plonk(&stark, &vk, &missing, &cache).unwrap_err();
     assert!(err.to_string().contains("none.params"), "{err}");
+
+    // The second wrap reads the proving key from the cache: same key, a proof that verifies.
+    assert!(wrapped.timings.setup_performed);
+    let again = client.wrap_plonk(&stark, &vk, &options, &cache).unwrap();
+    println!("wrapped again: {:?}", again.timings);
+    assert!(!again.timings.setup_performed, "the proving key was generated again");
+    assert_eq!(again.vk, key);
+    client.verify_plonk(&again.proof, &key).unwrap();
+    // A damaged cached key is an error naming the file, not a panic and not a silent rebuild.
+    let digest: String = wrapped.circuit_digest.iter().map(|b| format!("{b:02x}")).collect();
+    let pk_dir = dir.path().join("plonk").join(digest);
+    let pk_file = std::fs::read_dir(&pk_dir).unwrap().next().unwrap().unwrap().path();
+    let mut bytes = std::fs::read(&pk_file).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 1;
+    std::fs::write(&pk_file, &bytes).unwrap();
+    let err = client.wrap_plonk(&stark, &vk, &options, &cache).unwrap_err();
+    assert!(err.to_string().contains(&pk_file.display().to_string()) && err.to_string().contains("altered"), "{err}");
 
     // The EVM verifier for this key.
     let code = key.snark_verifier_solidity().unwrap();

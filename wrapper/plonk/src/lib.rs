@@ -9,6 +9,7 @@
 //! - [`circuit`]: the halo2 circuit of a recorded layout.
 //! - [`prover`]: KZG parameters (development ones from a seed, or a file), keys, proofs, native
 //!   verification; the verifying key's SHA-256 is its identity.
+//! - [`pk_file`]: proving keys on disk, bound to their circuit and parameters.
 //! - [`evm`]: the Solidity verifier.
 //!
 //! KZG parameters files are halo2's raw `ParamsKZG` encoding: `k` (u32, little-endian), the
@@ -22,6 +23,7 @@ pub mod circuit;
 pub mod error;
 pub mod evm;
 pub mod key;
+pub mod pk_file;
 pub mod prover;
 pub mod srs;
 
@@ -29,8 +31,9 @@ pub use builder::{first_failing_row, Layout, PlonkBuilder};
 pub use circuit::{to_halo2, CairnCircuit};
 pub use error::PlonkError;
 pub use key::PlonkVerifierKey;
+pub use pk_file::{params_id, read_proving_key, write_proving_key};
 pub use prover::{
-    circuit_digest, cpu_supported, keygen, prove, required_k, verify, vk_hash, KzgParams, PlonkProvingKey,
+    circuit_digest, cpu_supported, keygen, prove, required_k, verify, KzgParams, PlonkProvingKey,
     PlonkVerifyingKey,
 };
 pub use srs::{dev_params, read_params, write_params};

@@ -141,19 +141,3 @@ pub fn vk_from_bytes(bytes: &[u8]) -> Result<PlonkVerifyingKey, PlonkError> {
     VerifyingKey::from_bytes::<CairnCircuit>(bytes, SerdeFormat::RawBytes, ())
         .map_err(|source| PlonkError::Io { what: "PLONK verifying key".into(), source })
 }
-
-/// A proving key's bytes (halo2's raw format), for the key cache.
-pub fn pk_bytes(pk: &PlonkProvingKey) -> Vec<u8> {
-    pk.to_bytes(SerdeFormat::RawBytes)
-}
-
-/// A proving key from [`pk_bytes`].
-pub fn pk_from_bytes(bytes: &[u8]) -> Result<PlonkProvingKey, PlonkError> {
-    ProvingKey::from_bytes::<CairnCircuit>(bytes, SerdeFormat::RawBytes, ())
-        .map_err(|source| PlonkError::Io { what: "PLONK proving key".into(), source })
-}
-
-/// SHA-256 of the verifying key's bytes.
-pub fn vk_hash(vk: &PlonkVerifyingKey) -> [u8; 32] {
-    Sha256::digest(vk_bytes(vk)).into()
-}
