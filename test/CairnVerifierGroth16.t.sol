@@ -2,6 +2,7 @@
 pragma solidity ^0.8.21;
 
 import {CairnVerifierTest} from "./generated/CairnVerifier.t.sol";
+import {CairnVerifierBase} from "../contracts/CairnVerifierBase.sol";
 import {CairnVerifierGateway} from "../contracts/CairnVerifierGateway.sol";
 import {CairnVerifierGroth16} from "../contracts/generated/CairnVerifierGroth16.sol";
 import {Groth16Verifier} from "../contracts/generated/Groth16Verifier.sol";
@@ -51,7 +52,7 @@ contract CairnVerifierGroth16Test is CairnVerifierTest {
         for (uint256 i = 0; i < 4; i++) {
             bytes memory proof = _flip(CairnFixture.PROOF_BYTES, i, 0x01);
             bytes4 received = _selector(proof);
-            vm.expectRevert(abi.encodeWithSelector(CairnVerifierGroth16.WrongVerifierSelector.selector, received, expected));
+            vm.expectRevert(abi.encodeWithSelector(CairnVerifierBase.WrongVerifierSelector.selector, received, expected));
             verifier.verifyProof(CairnFixture.PROGRAM_VKEY, CairnFixture.PUBLIC_VALUES, proof);
             vm.expectRevert(abi.encodeWithSelector(CairnVerifierGateway.RouteNotFound.selector, received));
             gateway.verifyProof(CairnFixture.PROGRAM_VKEY, CairnFixture.PUBLIC_VALUES, proof);
@@ -90,7 +91,7 @@ contract CairnVerifierGroth16Test is CairnVerifierTest {
     }
 
     function test_Revert_WhenProofShorterThanSelector() public {
-        vm.expectRevert(abi.encodeWithSelector(CairnVerifierGroth16.InvalidProofLength.selector, 0));
+        vm.expectRevert(abi.encodeWithSelector(CairnVerifierBase.InvalidProofLength.selector, 0));
         verifier.verifyProof(CairnFixture.PROGRAM_VKEY, CairnFixture.PUBLIC_VALUES, "");
         for (uint256 n = 0; n < 4; n++) {
             vm.expectRevert(abi.encodeWithSelector(CairnVerifierGateway.RouteNotFound.selector, bytes4(0)));
@@ -148,7 +149,7 @@ contract CairnVerifierGroth16Test is CairnVerifierTest {
 
     /// @dev Expects `InvalidProofLength` from the verifier, directly and through the gateway.
     function _expectInvalidLength(bytes memory proof) internal {
-        bytes memory err = abi.encodeWithSelector(CairnVerifierGroth16.InvalidProofLength.selector, proof.length);
+        bytes memory err = abi.encodeWithSelector(CairnVerifierBase.InvalidProofLength.selector, proof.length);
         vm.expectRevert(err);
         verifier.verifyProof(CairnFixture.PROGRAM_VKEY, CairnFixture.PUBLIC_VALUES, proof);
         vm.expectRevert(err);

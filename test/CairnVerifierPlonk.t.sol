@@ -2,6 +2,7 @@
 pragma solidity ^0.8.21;
 
 import {Test} from "./utils/Test.sol";
+import {CairnVerifierBase} from "../contracts/CairnVerifierBase.sol";
 import {CairnVerifierGateway} from "../contracts/CairnVerifierGateway.sol";
 import {CairnVerifierPlonk} from "../contracts/generated/CairnVerifierPlonk.sol";
 import {CairnPlonkFixture} from "./fixtures/CairnPlonkFixture.sol";
@@ -82,13 +83,13 @@ contract CairnVerifierPlonkTest is Test {
         for (uint256 i = 0; i < proof.length; i++) {
             proof[i] = good[i];
         }
-        vm.expectRevert(abi.encodeWithSelector(CairnVerifierPlonk.InvalidProofLength.selector, proof.length));
+        vm.expectRevert(abi.encodeWithSelector(CairnVerifierBase.InvalidProofLength.selector, proof.length));
         _verify(CairnPlonkFixture.PROGRAM_VKEY, CairnPlonkFixture.PUBLIC_VALUES, proof);
     }
 
     function test_Revert_WhenProofTooLong() public {
         bytes memory proof = bytes.concat(CairnPlonkFixture.PROOF_BYTES, hex"00");
-        vm.expectRevert(abi.encodeWithSelector(CairnVerifierPlonk.InvalidProofLength.selector, proof.length));
+        vm.expectRevert(abi.encodeWithSelector(CairnVerifierBase.InvalidProofLength.selector, proof.length));
         verifier.verifyProof(CairnPlonkFixture.PROGRAM_VKEY, CairnPlonkFixture.PUBLIC_VALUES, proof);
     }
 
@@ -97,7 +98,7 @@ contract CairnVerifierPlonkTest is Test {
         proof[3] ^= 0x01;
         bytes4 expected = bytes4(CairnPlonkFixture.VERIFIER_HASH);
         bytes4 received = bytes4(expected ^ bytes4(uint32(1)));
-        vm.expectRevert(abi.encodeWithSelector(CairnVerifierPlonk.WrongVerifierSelector.selector, received, expected));
+        vm.expectRevert(abi.encodeWithSelector(CairnVerifierBase.WrongVerifierSelector.selector, received, expected));
         verifier.verifyProof(CairnPlonkFixture.PROGRAM_VKEY, CairnPlonkFixture.PUBLIC_VALUES, proof);
     }
 

@@ -19,10 +19,12 @@ use crate::error::DeployError;
 /// The Groth16 verifier's two generated files, as `cairn-solidity` writes them.
 pub(crate) const GENERATED_VERIFIER: &str = "contracts/generated/CairnVerifierGroth16.sol";
 const GENERATED_GROTH16: &str = "contracts/generated/Groth16Verifier.sol";
-/// The verifier interface.
 /// The `ICairnVerifier` of PLONK proofs (snark-verifier's verifier inside).
 pub(crate) const GENERATED_CAIRN_PLONK: &str = "contracts/generated/CairnVerifierPlonk.sol";
+/// The verifier interface.
 pub(crate) const INTERFACE: &str = "contracts/ICairnVerifier.sol";
+/// What every generated verifier checks before its SNARK (the length, selector and public input).
+pub(crate) const VERIFIER_BASE: &str = "contracts/CairnVerifierBase.sol";
 /// The gateway.
 pub(crate) const GATEWAY: &str = "contracts/CairnVerifierGateway.sol";
 /// The example rollup.

@@ -13,7 +13,7 @@ use crate::book::{selector_key, AddressBook, GatewayEntry, RollupEntry, TxRecord
 use crate::chain::{Chain, Mined};
 use crate::compile::{
     generate_groth16, generate_plonk, Compiler, GATEWAY, GENERATED_CAIRN_PLONK, GENERATED_VERIFIER,
-    INTERFACE, ROLLUP,
+    INTERFACE, ROLLUP, VERIFIER_BASE,
 };
 use crate::error::DeployError;
 use crate::ChainOptions;
@@ -194,7 +194,7 @@ async fn deploy_verifier_contracts(
         SnarkKey::Groth16(vk) => {
             let generated = generate_groth16(vk)?;
             let [verifier_code, gateway_code] = compiler.compile(
-                &[INTERFACE, GATEWAY],
+                &[INTERFACE, VERIFIER_BASE, GATEWAY],
                 &generated,
                 [(GENERATED_VERIFIER, "CairnVerifierGroth16"), (GATEWAY, "CairnVerifierGateway")],
             )?;
@@ -204,7 +204,12 @@ async fn deploy_verifier_contracts(
         SnarkKey::Plonk(key) => {
             let generated = generate_plonk(key)?;
             let [verifier_code] =
-                compiler.compile_with(&[INTERFACE], &generated, [(GENERATED_CAIRN_PLONK, "CairnVerifierPlonk")], false)?;
+                compiler.compile_with(
+                &[INTERFACE, VERIFIER_BASE],
+                &generated,
+                [(GENERATED_CAIRN_PLONK, "CairnVerifierPlonk")],
+                false,
+            )?;
             let [gateway_code] = compiler.compile(&[INTERFACE, GATEWAY], &[], [(GATEWAY, "CairnVerifierGateway")])?;
             let (verifier, mined) = chain.deploy("CairnVerifierPlonk", verifier_code).await?;
             Ok((verifier, mined, gateway_code))

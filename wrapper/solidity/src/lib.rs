@@ -2,8 +2,9 @@
 //!
 //! - [`groth16_verifier`]: a Groth16 verifier contract for one public input, the verifying key
 //!   embedded, on the BN254 precompiles.
-//! - [`cairn_verifier_groth16`]: `CairnVerifierGroth16 is ICairnVerifier`, which checks
-//!   `verifyProof(programVKey, publicValues, proofBytes)` with that verifier.
+//! - [`cairn_verifier_groth16`]: `CairnVerifierGroth16 is CairnVerifierBase`, which checks
+//!   `verifyProof(programVKey, publicValues, proofBytes)` with that verifier (the base, an
+//!   `ICairnVerifier`, checks `proofBytes`' length and selector and derives the public input).
 //! - [`cairn_verifier_plonk`]: the same for PLONK proofs (halo2 with KZG), one contract around
 //!   the verifier snark-verifier generates for the key.
 //! - [`foundry_fixture`]: a Solidity library holding one proof, for Foundry tests.
@@ -13,8 +14,8 @@
 //!   `test/fixtures/`.
 //!
 //! Every output is deterministic: the same key and fixture give the same bytes. The
-//! hand-written contracts (`ICairnVerifier`, `CairnVerifierGateway`) and the Foundry test
-//! helper are the repository's own files, embedded at build time.
+//! hand-written contracts (`ICairnVerifier`, `CairnVerifierBase`, `CairnVerifierGateway`) and
+//! the Foundry test helper are the repository's own files, embedded at build time.
 
 mod error;
 mod fixture;

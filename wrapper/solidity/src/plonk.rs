@@ -87,11 +87,11 @@ fn verifier_body(code: &str) -> Result<String, SolidityError> {
     Ok(out.trim().to_owned())
 }
 
-/// `CairnVerifierPlonk is ICairnVerifier` for the key whose SHA-256 is `vk_hash`, whose proofs
+/// `CairnVerifierPlonk is CairnVerifierBase` for the key whose SHA-256 is `vk_hash`, whose proofs
 /// are `proof_length` bytes and for which snark-verifier generated `snark_verifier_code`:
-/// `verifyProof` checks the length (else `InvalidProofLength`) and selector (else
-/// `WrongVerifierSelector`) of `proofBytes`, derives the public input as the Groth16 wrapper
-/// does, and runs snark-verifier's check in place (else `InvalidProof`). One contract, compiled
+/// `verifyProof` has the base check the length (else `InvalidProofLength`) and selector (else
+/// `WrongVerifierSelector`) of `proofBytes` and derive the public input, as for Groth16, and
+/// runs snark-verifier's check in place (else `InvalidProof`). One contract, compiled
 /// without the optimizer (solcjs runs out of memory optimizing the verifier's assembly).
 pub fn cairn_verifier_plonk(
     snark_verifier_code: &str,

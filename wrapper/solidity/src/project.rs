@@ -17,10 +17,14 @@ pub const REGENERATE_COMMAND: &str = "cargo test -p cairn-solidity --test regene
 const FIXTURE_LIBRARY: &str = "CairnFixture";
 
 /// The repository's hand-written files that a standalone project carries unchanged.
-const SHARED_FILES: [(&str, &str); 3] = [
+const SHARED_FILES: [(&str, &str); 4] = [
     (
         "src/ICairnVerifier.sol",
         include_str!("../../../contracts/ICairnVerifier.sol"),
+    ),
+    (
+        "src/CairnVerifierBase.sol",
+        include_str!("../../../contracts/CairnVerifierBase.sol"),
     ),
     (
         "src/CairnVerifierGateway.sol",
@@ -102,8 +106,8 @@ pub fn write_plonk_fixtures(
 ///
 /// - `foundry.toml` (solc 0.8.30, warnings are errors), `.gitignore`, `README.md` (testing, and
 ///   deploying with `cairn deploy-verifier`);
-/// - `src/ICairnVerifier.sol`, `src/CairnVerifierGateway.sol`, and `src/generated/` with the
-///   verifier for `vk`;
+/// - `src/ICairnVerifier.sol`, `src/CairnVerifierBase.sol`, `src/CairnVerifierGateway.sol`, and
+///   `src/generated/` with the verifier for `vk`;
 /// - `test/fixtures/CairnFixture.sol` (`fixture`), `test/utils/Test.sol` (a minimal
 ///   cheatcode interface: the project needs no dependencies) and
 ///   `test/generated/CairnVerifier.t.sol`, which verifies the fixture directly and through a

@@ -46,15 +46,15 @@ pub fn groth16_verifier(vk: &Groth16VerifyingKey) -> Result<String, SolidityErro
     Ok(fill(GROTH16_VERIFIER, &values))
 }
 
-/// `contract CairnVerifierGroth16 is ICairnVerifier, Groth16Verifier` for `vk`.
+/// `contract CairnVerifierGroth16 is CairnVerifierBase, Groth16Verifier` for `vk`.
 ///
-/// The file imports `../ICairnVerifier.sol` and `./Groth16Verifier.sol` (the output of
-/// [`groth16_verifier`] for the same key): put it in a folder next to the one holding
-/// `ICairnVerifier.sol`, as `contracts/generated/` is. `VERIFIER_HASH()` returns
-/// [`cairn_groth16::vk_hash`]; `verifyProof` checks the length of `proofBytes` (260, else
-/// `InvalidProofLength`), its selector (else `WrongVerifierSelector`), derives the public
-/// input `sha256(programVKey ‖ sha256(publicValues)) & (2²⁵³ − 1)` and reverts with
-/// `InvalidProof` unless the proof verifies.
+/// The file imports `../ICairnVerifier.sol`, `../CairnVerifierBase.sol` and
+/// `./Groth16Verifier.sol` (the output of [`groth16_verifier`] for the same key): put it in a
+/// folder next to the one holding the first two, as `contracts/generated/` is. `VERIFIER_HASH()`
+/// returns [`cairn_groth16::vk_hash`]; `verifyProof` has `CairnVerifierBase` check the length of
+/// `proofBytes` (260, else `InvalidProofLength`) and its selector (else `WrongVerifierSelector`)
+/// and derive the public input `sha256(programVKey ‖ sha256(publicValues)) & (2²⁵³ − 1)`, and
+/// reverts with `InvalidProof` unless the proof verifies.
 pub fn cairn_verifier_groth16(vk: &Groth16VerifyingKey) -> Result<String, SolidityError> {
     let _ = ic_points(vk)?;
     let values = [

@@ -4,6 +4,7 @@
 pragma solidity ^0.8.20;
 
 import {ICairnVerifier} from "../ICairnVerifier.sol";
+import {CairnVerifierBase} from "../CairnVerifierBase.sol";
 import {Groth16Verifier} from "./Groth16Verifier.sol";
 
 /// @title CairnVerifierGroth16
@@ -13,20 +14,13 @@ import {Groth16Verifier} from "./Groth16Verifier.sol";
 /// public input is `sha256(programVKey ‖ sha256(publicValues))` with its top 3 bits cleared.
 /// A failing precompile call (a point off its curve or subgroup) consumes the gas it was given,
 /// as the EVM defines; callers that catch `InvalidProof` should cap the gas of the call.
-contract CairnVerifierGroth16 is ICairnVerifier, Groth16Verifier {
-    /// @notice `proofBytes` is not 260 bytes long.
-    error InvalidProofLength(uint256 length);
-    /// @notice `proofBytes` was made for another verifying key.
-    error WrongVerifierSelector(bytes4 received, bytes4 expected);
-
+contract CairnVerifierGroth16 is CairnVerifierBase, Groth16Verifier {
     /// @dev SHA-256 of the verifying key's EVM encoding.
     bytes32 private constant _VERIFIER_HASH = ${VERIFIER_HASH};
     /// @dev `bytes4(_VERIFIER_HASH)`, which starts `proofBytes`.
     bytes4 private constant _SELECTOR = ${SELECTOR};
     /// @dev The selector and the proof: 4 + 2·64 + 128 bytes.
     uint256 private constant _PROOF_BYTES_LENGTH = 260;
-    /// @dev The low 253 bits: the public input is one BN254 scalar.
-    uint256 private constant _PUBLIC_INPUT_MASK = (1 << 253) - 1;
 
     /// @inheritdoc ICairnVerifier
     function VERIFIER_HASH() public pure returns (bytes32) {
@@ -38,16 +32,8 @@ contract CairnVerifierGroth16 is ICairnVerifier, Groth16Verifier {
         external
         view
     {
-        if (proofBytes.length != _PROOF_BYTES_LENGTH) revert InvalidProofLength(proofBytes.length);
-        bytes4 received = bytes4(proofBytes[:4]);
-        if (received != _SELECTOR) revert WrongVerifierSelector(received, _SELECTOR);
-        bytes32 publicValuesDigest = sha256(publicValues);
-        uint256 publicInput =
-            uint256(sha256(abi.encodePacked(programVKey, publicValuesDigest))) & _PUBLIC_INPUT_MASK;
-        uint256 proofOffset;
-        assembly ("memory-safe") {
-            proofOffset := add(proofBytes.offset, 4)
-        }
+        (uint256 publicInput, uint256 proofOffset) =
+            _publicInputAndProof(programVKey, publicValues, proofBytes, _SELECTOR, _PROOF_BYTES_LENGTH);
         _verifyGroth16(proofOffset, publicInput);
     }
 }

@@ -6,6 +6,7 @@
 pragma solidity ^0.8.20;
 
 import {ICairnVerifier} from "../ICairnVerifier.sol";
+import {CairnVerifierBase} from "../CairnVerifierBase.sol";
 
 /// @title CairnVerifierPlonk
 /// @notice Checks Cairn's PLONK-wrapped proofs made with the verifying key whose hash is
@@ -14,11 +15,7 @@ import {ICairnVerifier} from "../ICairnVerifier.sol";
 /// halo2 SHPLONK proof with a Keccak transcript. The SNARK's one public input is
 /// `sha256(programVKey ‖ sha256(publicValues))` with its top 3 bits cleared. One contract: the
 /// verifier runs in place (no call to a second contract, no copy of the proof).
-contract CairnVerifierPlonk is ICairnVerifier {
-    /// @notice `proofBytes` is not 4 + ${PROOF_LENGTH} bytes long.
-    error InvalidProofLength(uint256 length);
-    /// @notice `proofBytes` was made for another verifying key.
-    error WrongVerifierSelector(bytes4 received, bytes4 expected);
+contract CairnVerifierPlonk is CairnVerifierBase {
     /// @notice The proof does not verify for this public input.
     error InvalidProof();
 
@@ -28,8 +25,6 @@ contract CairnVerifierPlonk is ICairnVerifier {
     bytes4 private constant _SELECTOR = ${SELECTOR};
     /// @dev The selector and the proof.
     uint256 private constant _PROOF_BYTES_LENGTH = ${PROOF_BYTES_LENGTH};
-    /// @dev The low 253 bits: the public input is one BN254 scalar.
-    uint256 private constant _PUBLIC_INPUT_MASK = (1 << 253) - 1;
 
     /// @inheritdoc ICairnVerifier
     function VERIFIER_HASH() public pure returns (bytes32) {
@@ -41,16 +36,8 @@ contract CairnVerifierPlonk is ICairnVerifier {
         external
         view
     {
-        if (proofBytes.length != _PROOF_BYTES_LENGTH) revert InvalidProofLength(proofBytes.length);
-        bytes4 received = bytes4(proofBytes[:4]);
-        if (received != _SELECTOR) revert WrongVerifierSelector(received, _SELECTOR);
-        bytes32 publicValuesDigest = sha256(publicValues);
-        uint256 publicInput =
-            uint256(sha256(abi.encodePacked(programVKey, publicValuesDigest))) & _PUBLIC_INPUT_MASK;
-        uint256 proof;
-        assembly {
-            proof := add(proofBytes.offset, 4)
-        }
+        (uint256 publicInput, uint256 proof) =
+            _publicInputAndProof(programVKey, publicValues, proofBytes, _SELECTOR, _PROOF_BYTES_LENGTH);
         _verifyPlonk(publicInput, proof);
     }
 

@@ -8,6 +8,10 @@
 //!   (the verifier for that key, the proof as Solidity constants) for `forge test`;
 //! - `test/fixtures/rollup.groth16` (the wrapped proof) and `test/fixtures/rollup_groth16_vk.json`
 //!   (the key, snarkjs JSON) for the deploy/submit end-to-end test against anvil.
+//!
+//! `regenerate_plonk` does the same for PLONK; `regenerate_contracts` only rewrites
+//! `contracts/generated/` from the committed keys (after a change to the generator), which
+//! `contracts_are_generated_from_the_committed_keys` checks in every test run.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use std::collections::BTreeMap;
@@ -102,31 +106,46 @@ fn regenerate_plonk() {
     println!("wrote {}/rollup.plonk and rollup_plonk_vk.json ({} rows, k = {})", dir.display(), wrapped.rows, wrapped.k);
 }
 
-/// `CairnVerifierPlonk.sol` as the generator makes it from the committed PLONK key.
-fn plonk_contract_of_committed_key(root: &Path) -> String {
+/// The generated contracts as the generator makes them from the committed keys
+/// (`test/fixtures/rollup_groth16_vk.json`, `rollup_plonk_vk.json`), by repository path.
+fn contracts_of_committed_keys(root: &Path) -> Vec<(&'static str, String)> {
+    let json = std::fs::read_to_string(root.join("test/fixtures/rollup_groth16_vk.json")).unwrap();
+    let groth16 = cairn_groth16::from_snarkjs_vk_json(&json).unwrap();
     let json = std::fs::read_to_string(root.join("test/fixtures/rollup_plonk_vk.json")).unwrap();
-    let key = cairn_sdk::PlonkVerifierKey::from_json(&json).unwrap();
-    let code = key.snark_verifier_solidity().unwrap();
-    cairn_solidity::cairn_verifier_plonk(&code, &key.hash().unwrap(), key.proof_length).unwrap()
+    let plonk = cairn_sdk::PlonkVerifierKey::from_json(&json).unwrap();
+    let code = plonk.snark_verifier_solidity().unwrap();
+    vec![
+        ("contracts/generated/Groth16Verifier.sol", cairn_solidity::groth16_verifier(&groth16).unwrap()),
+        ("contracts/generated/CairnVerifierGroth16.sol", cairn_solidity::cairn_verifier_groth16(&groth16).unwrap()),
+        (
+            "contracts/generated/CairnVerifierPlonk.sol",
+            cairn_solidity::cairn_verifier_plonk(&code, &plonk.hash().unwrap(), plonk.proof_length).unwrap(),
+        ),
+    ]
 }
 
-/// The committed PLONK contract is what the generator makes of the committed key (after a
-/// change to the generator: `regenerate_plonk_contract`).
+/// The committed contracts are what the generator makes of the committed keys (after a change
+/// to the generator or its templates: `regenerate_contracts`).
 #[test]
-fn plonk_contract_is_generated_from_the_committed_key() {
+fn contracts_are_generated_from_the_committed_keys() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let committed = std::fs::read_to_string(root.join("contracts/generated/CairnVerifierPlonk.sol")).unwrap();
-    assert!(
-        committed == plonk_contract_of_committed_key(&root),
-        "contracts/generated/CairnVerifierPlonk.sol is stale: run `cargo test -p cairn-solidity --test regenerate -- --ignored regenerate_plonk_contract`"
-    );
+    for (path, generated) in contracts_of_committed_keys(&root) {
+        let committed = std::fs::read_to_string(root.join(path)).unwrap();
+        assert!(
+            committed == generated,
+            "{path} is stale: run `cargo test -p cairn-solidity --test regenerate -- --ignored regenerate_contracts`"
+        );
+    }
 }
 
 #[test]
-#[ignore = "rewrites contracts/generated/CairnVerifierPlonk.sol from the committed PLONK key (no proving)"]
-fn regenerate_plonk_contract() {
+#[ignore = "rewrites contracts/generated/*.sol from the committed keys (no proving)"]
+fn regenerate_contracts() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    std::fs::write(root.join("contracts/generated/CairnVerifierPlonk.sol"), plonk_contract_of_committed_key(&root)).unwrap();
+    for (path, generated) in contracts_of_committed_keys(&root) {
+        std::fs::write(root.join(path), generated).unwrap();
+        println!("wrote {path}");
+    }
 }
 
 /// The PLONK generator rewrites only code shaped as snark-verifier 0.2.7 emits it: a verifier
