@@ -191,7 +191,7 @@ fn wrap_plonk(
             "public_values": hex0x(&wrapped.proof.public_values),
             "proof_bytes": hex0x(&wrapped.proof.proof_bytes),
             "rows": wrapped.rows, "k": wrapped.k, "circuit": hex0x(&wrapped.circuit_digest),
-            "insecure_setup": wrapped.proof.insecure_setup,
+            "insecure_setup": wrapped.proof.insecure_setup, "setup_performed": t.setup_performed,
             "seconds": { "total": total.as_secs_f64(), "witness": t.witness.as_secs_f64(), "digest": t.digest.as_secs_f64(),
                          "keys": t.keys.as_secs_f64(), "prove": t.prove.as_secs_f64() },
         });
@@ -199,7 +199,11 @@ fn wrap_plonk(
     } else {
         println!("wrapped {} -> {} ({:.1?})", output.display(), vk_out.display(), total);
         println!("  circuit:        {} rows, k = {} ({})", wrapped.rows, wrapped.k, hex0x(&wrapped.circuit_digest[..8]));
-        println!("  steps:          witness {:.1?}, digest {:.1?}, parameters and keys {:.1?}, prove {:.1?}", t.witness, t.digest, t.keys, t.prove);
+        let keys = if t.setup_performed { "generated" } else { "cached" };
+        println!(
+            "  steps:          witness {:.1?}, digest {:.1?}, parameters and keys {:.1?} ({keys}), prove {:.1?}",
+            t.witness, t.digest, t.keys, t.prove
+        );
         println!("  proof:          {} bytes", wrapped.proof.proof_bytes.len());
         println!("  verifier hash:  {}", hex0x(&wrapped.proof.verifier_hash));
         println!("  program vkey:   {}", hex0x(&wrapped.proof.program_vkey));
