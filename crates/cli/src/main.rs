@@ -5,6 +5,7 @@ mod bench_wrap;
 mod build;
 mod execute;
 mod input;
+mod kzg;
 mod new;
 mod solidity;
 mod stark;
@@ -43,11 +44,13 @@ enum Command {
     Execute(execute::ExecuteArgs),
     /// Prove a guest run with the STARK prover.
     Prove(stark::ProveArgs),
-    /// Wrap an outer STARK proof in a Groth16 proof for on-chain verification.
+    /// Wrap an outer STARK proof in a Groth16 (or PLONK) proof for on-chain verification.
     Wrap(wrap::WrapArgs),
+    /// Convert a powers-of-τ ceremony (snarkjs .ptau) into KZG parameters for `wrap --plonk`.
+    KzgParams(kzg::KzgParamsArgs),
     /// Write a standalone Foundry project (verifier contracts, the proof as a test fixture).
     FoundryProject(solidity::FoundryProjectArgs),
-    /// Deploy the Groth16 verifier for a key and route it in a gateway (alloy).
+    /// Deploy the verifier for a Groth16 or PLONK key and route it in a gateway (alloy).
     DeployVerifier(cairn_deploy::cli::DeployVerifierArgs),
     /// Deploy the example rollup contract in front of a gateway.
     DeployRollup(cairn_deploy::cli::DeployRollupArgs),
@@ -59,7 +62,7 @@ enum Command {
     Vkey(stark::VkeyArgs),
     /// Benchmark proving on the fibonacci guest (throughput, memory, proof size, verify time).
     Bench(bench::BenchArgs),
-    /// Benchmark the Groth16 wrap (constraints per part, setup and prove time, memory).
+    /// Benchmark the Groth16 (or PLONK) wrap (circuit size per part, keys, prove time, memory).
     BenchWrap(bench_wrap::BenchWrapArgs),
 }
 
@@ -115,6 +118,7 @@ fn run(cli: &Cli, timer: &cairn_sdk::phases::PhaseTimer, bar: &indicatif::Progre
         }
         Command::Prove(args) => stark::prove(args, cli.json, timer, bar).map(|()| ExitCode::SUCCESS),
         Command::Wrap(args) => wrap::wrap(args, cli.json).map(|()| ExitCode::SUCCESS),
+        Command::KzgParams(args) => kzg::run(args, cli.json).map(|()| ExitCode::SUCCESS),
         Command::FoundryProject(args) => solidity::run(args, cli.json).map(|()| ExitCode::SUCCESS),
         Command::DeployVerifier(args) => deploy(args, cli.json),
         Command::DeployRollup(args) => deploy(args, cli.json),

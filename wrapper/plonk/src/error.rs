@@ -45,6 +45,10 @@ pub enum PlonkError {
     /// A PLONK verifying key file is malformed.
     #[error("PLONK verifying key: {0}")]
     Key(String),
+    /// A proving key or ceremony file is malformed, or made for something else (the message
+    /// names the file and the fault).
+    #[error("{0}")]
+    BadFile(String),
     /// The CPU lacks the instructions of the BN254 assembly arithmetic.
     #[error("this x86-64 CPU lacks BMI2/ADX, which the BN254 arithmetic of the PLONK backend needs (any Intel CPU since Broadwell, AMD since Zen)")]
     UnsupportedCpu,

@@ -80,7 +80,7 @@ impl PlonkVerifierKey {
         let g1: G1Affine = read_point("g1", &self.g1)?;
         let g2: G2Affine = read_point("g2", &self.g2)?;
         let s_g2: G2Affine = read_point("s_g2", &self.s_g2)?;
-        Ok(crate::srs::params_from_parts(self.k, vec![g1], vec![g1], g2, s_g2))
+        Ok(crate::srs::params_from_parts(self.k, vec![g1], Some(vec![g1]), g2, s_g2))
     }
 
     /// SHA-256 of the halo2 key bytes: the key's identity (its first 4 bytes are the selector).

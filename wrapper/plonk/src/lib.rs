@@ -10,13 +10,15 @@
 //! - [`prover`]: KZG parameters (development ones from a seed, or a file), keys, proofs, native
 //!   verification; the verifying key's SHA-256 is its identity.
 //! - [`pk_file`]: proving keys on disk, bound to their circuit and parameters.
+//! - [`ptau`]: KZG parameters from a public powers-of-τ ceremony.
 //! - [`evm`]: the Solidity verifier.
 //!
 //! KZG parameters files are halo2's raw `ParamsKZG` encoding: `k` (u32, little-endian), the
 //! `2^k` G1 powers `[τ^i]₁`, their Lagrange-basis counterparts, `[1]₂` and `[τ]₂`, points
-//! uncompressed. Any powers-of-τ ceremony over BN254 yields one: take `[τ^i]₁` for
-//! `i < 2^k` and `[τ]₂` from the ceremony (e.g. a snarkjs `.ptau`, sections 2 and 3),
-//! compute the Lagrange basis by an inverse FFT in the exponent, and write them in this order.
+//! uncompressed. Any powers-of-τ ceremony over BN254 yields one: [`ptau`] reads a snarkjs
+//! `.ptau` (sections 2 and 3), checks it, and computes the Lagrange basis by an inverse FFT in
+//! the exponent (`cairn kzg-params --ptau` writes the result; [`read_params`] also takes a
+//! `.ptau` directly).
 
 pub mod builder;
 pub mod circuit;
@@ -25,6 +27,7 @@ pub mod evm;
 pub mod key;
 pub mod pk_file;
 pub mod prover;
+pub mod ptau;
 pub mod srs;
 
 pub use builder::{first_failing_row, Layout, PlonkBuilder};
@@ -36,6 +39,7 @@ pub use prover::{
     circuit_digest, cpu_supported, keygen, prove, required_k, verify, KzgParams, PlonkProvingKey,
     PlonkVerifyingKey,
 };
+pub use ptau::params_from_ptau;
 pub use srs::{dev_params, read_params, write_params};
 
 use std::sync::Arc;

@@ -101,7 +101,7 @@ pub fn read_proving_key(path: &Path, circuit: &[u8; 32], params: &KzgParams) -> 
     cpu_supported()?;
     let what = || format!("PLONK proving key {}", path.display());
     let io = |source| PlonkError::Io { what: what(), source };
-    let bad = |why: &str| PlonkError::Key(format!("{}: {why}", path.display()));
+    let bad = |why: &str| PlonkError::BadFile(format!("PLONK proving key {}: {why}", path.display()));
     let mut file = File::open(path).map_err(io)?;
     let size = file.metadata().map_err(io)?.len();
     let mut h = [0u8; HEADER];

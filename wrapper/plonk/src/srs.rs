@@ -25,12 +25,12 @@ fn fq(x: &ark_bn254::Fq) -> Fq {
     Option::from(Fq::from_repr(repr)).unwrap_or_default()
 }
 
-fn to_g1(p: &ark_bn254::G1Affine) -> G1Affine {
+pub(crate) fn to_g1(p: &ark_bn254::G1Affine) -> G1Affine {
     let (x, y) = p.xy().unwrap_or_default();
     G1Affine { x: fq(&x), y: fq(&y) }
 }
 
-fn to_g2(p: &ark_bn254::G2Affine) -> G2Affine {
+pub(crate) fn to_g2(p: &ark_bn254::G2Affine) -> G2Affine {
     let (x, y) = p.xy().unwrap_or_default();
     G2Affine { x: Fq2 { c0: fq(&x.c0), c1: fq(&x.c1) }, y: Fq2 { c0: fq(&y.c0), c1: fq(&y.c1) } }
 }
@@ -71,24 +71,30 @@ pub fn dev_params(k: u32, seed: u64) -> KzgParams {
     let g_lagrange: Vec<G1Affine> = table.batch_mul(&lagrange).iter().map(to_g1).collect();
     let h = ark_bn254::G2Projective::generator();
     let (h, s_h) = (h.into_affine(), (h * tau).into_affine());
-    params_from_parts(k, g, g_lagrange, to_g2(&h), to_g2(&s_h))
+    params_from_parts(k, g, Some(g_lagrange), to_g2(&h), to_g2(&s_h))
 }
 
 /// KZG parameters from their parts (halo2-axiom's `from_parts` is a method: a two-row instance
-/// is the cheapest receiver).
+/// is the cheapest receiver); without `g_lagrange`, halo2 computes it from `g` (an inverse FFT in
+/// the exponent).
 pub(crate) fn params_from_parts(
     k: u32,
     g: Vec<G1Affine>,
-    g_lagrange: Vec<G1Affine>,
+    g_lagrange: Option<Vec<G1Affine>>,
     g2: G2Affine,
     s_g2: G2Affine,
 ) -> KzgParams {
-    ParamsKZG::<Bn256>::setup(1, ChaCha20Rng::seed_from_u64(0)).from_parts(k, g, Some(g_lagrange), g2, s_g2)
+    ParamsKZG::<Bn256>::setup(1, ChaCha20Rng::seed_from_u64(0)).from_parts(k, g, g_lagrange, g2, s_g2)
 }
 
-/// Reads KZG parameters in halo2's raw format and shrinks them to `2^k` rows.
+/// Reads KZG parameters in halo2's raw format and shrinks them to `2^k` rows. A powers-of-τ
+/// ceremony file (`.ptau`) is converted on the fly ([`crate::params_from_ptau`]; slow at large
+/// `k`: convert it once with `cairn kzg-params`).
 pub fn read_params(path: &Path, k: u32) -> Result<KzgParams, PlonkError> {
     crate::prover::cpu_supported()?;
+    if crate::ptau::is_ptau(path)? {
+        return crate::ptau::params_from_ptau(path, k);
+    }
     let io = |source| PlonkError::Io { what: format!("KZG parameters {}", path.display()), source };
     let file = std::fs::File::open(path).map_err(io)?;
     let mut params =
