@@ -37,13 +37,6 @@ pub(crate) fn bigint_from_be(bytes: &[u8; 32]) -> BigInt<4> {
     BigInt(limbs)
 }
 
-/// The 256-bit integer of 32 little-endian bytes.
-pub(crate) fn bigint_from_le(bytes: &[u8; 32]) -> BigInt<4> {
-    let mut be = *bytes;
-    be.reverse();
-    bigint_from_be(&be)
-}
-
 /// Big-endian bytes of a base-field element.
 pub fn fq_to_be(f: &Fq) -> [u8; 32] {
     bigint_to_be(&f.into_bigint())

@@ -18,6 +18,7 @@ use std::io::{BufWriter, Write};
 use ark_bn254::Fr;
 use ark_ff::{BigInt, PrimeField};
 use ark_relations::gr1cs::ConstraintSynthesizer;
+use cairn_binfile::{write_header, write_section_header};
 
 use crate::circuit::{normalize_row, r1cs_matrices, synthesize, CircuitInfo};
 use crate::Groth16Error;
@@ -71,11 +72,9 @@ pub fn export_r1cs<C: ConstraintSynthesizer<Fr>, W: Write>(
     let constraints_size = 12 * u64::from(n_constraints) + TERM_BYTES * terms;
 
     let mut w = BufWriter::new(writer);
-    w.write_all(b"r1cs")?;
-    w.write_all(&1u32.to_le_bytes())?;
-    w.write_all(&3u32.to_le_bytes())?;
+    write_header(&mut w, b"r1cs", 1, 3)?;
 
-    section(&mut w, 1, 64)?;
+    write_section_header(&mut w, 1, 64)?;
     w.write_all(&32u32.to_le_bytes())?;
     w.write_all(&bigint_to_le(&Fr::MODULUS))?;
     for n in [n_wires, 0, 1, 0] {
@@ -85,7 +84,7 @@ pub fn export_r1cs<C: ConstraintSynthesizer<Fr>, W: Write>(
     w.write_all(&u64::from(n_wires).to_le_bytes())?; // nLabels
     w.write_all(&n_constraints.to_le_bytes())?;
 
-    section(&mut w, 2, constraints_size)?;
+    write_section_header(&mut w, 2, constraints_size)?;
     for lc in rows.iter().flatten() {
         w.write_all(&to_u32(lc.len(), "terms")?.to_le_bytes())?;
         for (coeff, wire) in lc {
@@ -94,18 +93,12 @@ pub fn export_r1cs<C: ConstraintSynthesizer<Fr>, W: Write>(
         }
     }
 
-    section(&mut w, 3, 8 * u64::from(n_wires))?;
+    write_section_header(&mut w, 3, 8 * u64::from(n_wires))?;
     for label in 0..u64::from(n_wires) {
         w.write_all(&label.to_le_bytes())?;
     }
     w.flush()?;
     Ok(info)
-}
-
-/// Writes a section header.
-fn section<W: Write>(w: &mut W, kind: u32, size: u64) -> std::io::Result<()> {
-    w.write_all(&kind.to_le_bytes())?;
-    w.write_all(&size.to_le_bytes())
 }
 
 /// Synthesises `circuit` with its witness, checks that it is satisfied, and writes the full
@@ -122,14 +115,12 @@ pub fn export_wtns<C: ConstraintSynthesizer<Fr>, W: Write>(
     let values = [cs.instance_assignment()?, cs.witness_assignment()?].concat();
     let n = to_u32(values.len(), "wires")?;
     let mut w = BufWriter::new(writer);
-    w.write_all(b"wtns")?;
-    w.write_all(&2u32.to_le_bytes())?;
-    w.write_all(&2u32.to_le_bytes())?;
-    section(&mut w, 1, 40)?;
+    write_header(&mut w, b"wtns", 2, 2)?;
+    write_section_header(&mut w, 1, 40)?;
     w.write_all(&32u32.to_le_bytes())?;
     w.write_all(&bigint_to_le(&Fr::MODULUS))?;
     w.write_all(&n.to_le_bytes())?;
-    section(&mut w, 2, 32 * u64::from(n))?;
+    write_section_header(&mut w, 2, 32 * u64::from(n))?;
     for v in &values {
         w.write_all(&fr_to_le(v))?;
     }

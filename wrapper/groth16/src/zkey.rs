@@ -9,19 +9,20 @@
 //! R² mod r); 5 A; 6 B1; 7 B2; 8 C (the L query); 9 H; 10 contributions (ignored). Points are
 //! Montgomery-form little-endian coordinates, G2 as x.c0, x.c1, y.c0, y.c1; zeros are infinity.
 
-use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::io::{BufReader, Read, Seek};
 use std::path::Path;
 
-use ark_bn254::{Fq, Fq2, Fr, G1Affine, G2Affine};
-use ark_ff::{BigInt, Field, One, PrimeField};
+use ark_bn254::{Fq, Fr, G1Affine, G2Affine};
+use ark_ff::{Field, One, PrimeField};
 use ark_groth16::{ProvingKey, VerifyingKey};
 use ark_relations::gr1cs::ConstraintSynthesizer;
 use rayon::prelude::*;
 
 use crate::circuit::{normalize_row, r1cs_matrices, synthesize, CircuitInfo};
-use crate::encoding::{bigint_from_le, point_from_xy};
+use cairn_binfile::{fq2_montgomery, fq_montgomery, le_u32, le_word, BinFile, BinFileError};
+
+use crate::encoding::point_from_xy;
 use crate::r1cs::to_u32;
 use crate::{Groth16Error, Groth16Keys, QapReduction};
 
@@ -63,10 +64,10 @@ pub fn import_zkey<C: ConstraintSynthesizer<Fr>, R: Read + Seek>(
         )));
     }
     let h = file.section(2, Some(HEADER_LEN))?;
-    if le_u32(&h, 0) != 32 || bigint_from_le(&word(&h, 4)) != Fq::MODULUS {
+    if le_u32(&h, 0) != 32 || le_word(&h, 4) != Fq::MODULUS {
         return Err(bad("the base field is not BN254's"));
     }
-    if le_u32(&h, 36) != 32 || bigint_from_le(&word(&h, 40)) != Fr::MODULUS {
+    if le_u32(&h, 36) != 32 || le_word(&h, 40) != Fr::MODULUS {
         return Err(bad("the scalar field is not BN254's"));
     }
     let (n_vars, n_public, domain) = (le_u32(&h, 72), le_u32(&h, 76), le_u32(&h, 80));
@@ -174,7 +175,7 @@ fn check_coefficients<R: Read + Seek>(
     let mut found = section[4..]
         .chunks_exact(COEF_LEN)
         .map(|e| {
-            let v = Fr::from_bigint(bigint_from_le(&word(e, 12)))
+            let v = Fr::from_bigint(le_word(e, 12))
                 .ok_or_else(|| bad("coefficient not below the scalar modulus"))?;
             Ok((le_u32(e, 0), le_u32(e, 4), le_u32(e, 8), v * r2_inv))
         })
@@ -200,63 +201,19 @@ fn check_coefficients<R: Read + Seek>(
     Ok(())
 }
 
-/// Sections of a `.zkey` by id, read on demand.
-struct ZkeyFile<R> {
-    reader: R,
-    sections: HashMap<u32, (u64, u64)>,
-}
+/// The sections of a `.zkey` (snarkjs' binary container, version 1).
+struct ZkeyFile<R>(BinFile<R>);
 
 impl<R: Read + Seek> ZkeyFile<R> {
-    fn open(mut reader: R) -> Result<Self, Groth16Error> {
-        let total = reader.seek(SeekFrom::End(0))?;
-        reader.seek(SeekFrom::Start(0))?;
-        let mut head = [0u8; 12];
-        reader
-            .read_exact(&mut head)
-            .map_err(|_| bad("file too short"))?;
-        if &head[..4] != b"zkey" {
-            return Err(bad("not a .zkey file (bad magic)"));
-        }
-        if le_u32(&head, 4) != 1 {
-            return Err(bad(format!("unsupported version {}", le_u32(&head, 4))));
-        }
-        let mut sections = HashMap::new();
-        for _ in 0..le_u32(&head, 8) {
-            let mut sh = [0u8; 12];
-            reader
-                .read_exact(&mut sh)
-                .map_err(|_| bad("truncated section header"))?;
-            let id = le_u32(&sh, 0);
-            let mut size = [0u8; 8];
-            size.copy_from_slice(&sh[4..]);
-            let size = u64::from_le_bytes(size);
-            let pos = reader.stream_position()?;
-            let end = pos.checked_add(size).filter(|&e| e <= total);
-            let end = end.ok_or_else(|| bad(format!("section {id} runs past the end")))?;
-            if sections.insert(id, (pos, size)).is_some() {
-                return Err(bad(format!("section {id} appears twice")));
-            }
-            reader.seek(SeekFrom::Start(end))?;
-        }
-        Ok(Self { reader, sections })
+    fn open(reader: R) -> Result<Self, Groth16Error> {
+        BinFile::open(reader, b"zkey", &[1])
+            .map(Self)
+            .map_err(zkey_error)
     }
 
     /// The bytes of section `id`, whose size must be `size` if given.
     fn section(&mut self, id: u32, size: Option<u64>) -> Result<Vec<u8>, Groth16Error> {
-        let &(pos, len) = self
-            .sections
-            .get(&id)
-            .ok_or_else(|| bad(format!("no section {id}")))?;
-        if size.is_some_and(|s| s != len) {
-            return Err(bad(format!(
-                "section {id} has {len} bytes, expected {size:?}"
-            )));
-        }
-        let len = usize::try_from(len).map_err(|_| bad(format!("section {id} too large")))?;
-        self.reader.seek(SeekFrom::Start(pos))?;
-        let mut buf = vec![0u8; len];
-        self.reader.read_exact(&mut buf)?;
-        Ok(buf)
+        self.0.read_section(id, size).map_err(zkey_error)
     }
 
     /// Section `id` as `n` points of `len` bytes each, decoded (and checked) in parallel.
@@ -276,34 +233,27 @@ impl<R: Read + Seek> ZkeyFile<R> {
     }
 }
 
-/// The `u32` at `at`; callers have checked the length.
-fn le_u32(b: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
-}
-
-/// The 32 bytes at `at`; callers have checked the length.
-fn word(b: &[u8], at: usize) -> [u8; 32] {
-    let mut w = [0u8; 32];
-    w.copy_from_slice(&b[at..at + 32]);
-    w
-}
-
-/// A base-field element in Montgomery form, little-endian (snarkjs' "LEM").
-fn fq_lem(b: &[u8], at: usize, what: &'static str) -> Result<Fq, Groth16Error> {
-    let raw: BigInt<4> = bigint_from_le(&word(b, at));
-    if raw >= Fq::MODULUS {
-        return Err(bad(format!("{what}: coordinate not below the modulus")));
+/// A container fault is a malformed `.zkey`; a failed read stays an I/O error.
+fn zkey_error(e: BinFileError) -> Groth16Error {
+    match e {
+        BinFileError::Io(e) => Groth16Error::Io(e),
+        other => bad(other.to_string()),
     }
-    Ok(Fq::new_unchecked(raw))
+}
+
+/// A coordinate in snarkjs' Montgomery little-endian form.
+fn coordinate<T>(c: Option<T>, what: &'static str) -> Result<T, Groth16Error> {
+    c.ok_or_else(|| bad(format!("{what}: coordinate not below the modulus")))
 }
 
 fn g1(b: &[u8], what: &'static str) -> Result<G1Affine, Groth16Error> {
-    let (x, y) = (fq_lem(b, 0, what)?, fq_lem(b, 32, what)?);
+    let x: Fq = coordinate(fq_montgomery(b, 0), what)?;
+    let y = coordinate(fq_montgomery(b, 32), what)?;
     point_from_xy(x, y, what).map_err(|e| bad(e.to_string()))
 }
 
 fn g2(b: &[u8], what: &'static str) -> Result<G2Affine, Groth16Error> {
-    let x = Fq2::new(fq_lem(b, 0, what)?, fq_lem(b, 32, what)?);
-    let y = Fq2::new(fq_lem(b, 64, what)?, fq_lem(b, 96, what)?);
+    let x = coordinate(fq2_montgomery(b, 0), what)?;
+    let y = coordinate(fq2_montgomery(b, 64), what)?;
     point_from_xy(x, y, what).map_err(|e| bad(e.to_string()))
 }

@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use ark_bn254::G1Affine;
 use ark_ec::{AffineRepr, CurveGroup};
+use cairn_binfile::BinFile;
 use cairn_groth16::*;
 use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
 use serde_json::Value;
@@ -305,7 +306,8 @@ fn zkey_for_another_circuit_is_rejected() {
     ));
     // Same shape, one coefficient changed: caught by comparing section 4 with the circuit.
     let mut bytes = std::fs::read(&path).unwrap();
-    let coefs = section_offset(&bytes, 4);
+    let zkey = BinFile::open(std::io::Cursor::new(&bytes), b"zkey", &[1]).unwrap();
+    let coefs = zkey.section(4).unwrap().offset as usize;
     bytes[coefs + 4 + 12] ^= 1; // low byte of the first coefficient's value
     let r = import_zkey(std::io::Cursor::new(&bytes), ceremony_circuit(None));
     assert!(matches!(r, Err(Groth16Error::ZkeyMismatch(_))), "{r:?}");
@@ -313,18 +315,4 @@ fn zkey_for_another_circuit_is_rejected() {
     bytes[0] = b'x';
     let r = import_zkey(std::io::Cursor::new(&bytes), ceremony_circuit(None));
     assert!(matches!(r, Err(Groth16Error::Zkey(_))), "{r:?}");
-}
-
-/// Where section `id`'s data starts in a binfile.
-fn section_offset(bytes: &[u8], id: u32) -> usize {
-    let u32_at = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
-    let mut at = 12;
-    for _ in 0..u32_at(8) {
-        let size = u64::from_le_bytes(bytes[at + 4..at + 12].try_into().unwrap()) as usize;
-        if u32_at(at) == id {
-            return at + 12;
-        }
-        at += 12 + size;
-    }
-    panic!("no section {id}");
 }

@@ -15,13 +15,14 @@
 //! result written with [`crate::write_params`]).
 
 use std::fs::File;
-use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::io::{BufReader, Read, Seek};
 use std::path::Path;
 
-use ark_bn254::{Bn254, Fq, Fq2, G1Affine, G1Projective, G2Affine};
+use ark_bn254::{Bn254, Fq, G1Affine, G1Projective, G2Affine};
 use ark_ec::pairing::Pairing;
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
-use ark_ff::{BigInt, PrimeField, UniformRand};
+use ark_ff::{PrimeField, UniformRand};
+use cairn_binfile::{fq2_montgomery, fq_montgomery, le_u32, BinFile, BinFileError};
 use rand_chacha::rand_core::{OsRng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
@@ -30,57 +31,27 @@ use crate::prover::KzgParams;
 
 const G1_LEN: usize = 64;
 const G2_LEN: usize = 128;
-
-/// Whether the file at `path` starts as a `.ptau` file does.
-pub fn is_ptau(path: &Path) -> Result<bool, PlonkError> {
-    let io = |source| PlonkError::Io { what: format!("KZG parameters {}", path.display()), source };
-    let mut magic = [0u8; 4];
-    let mut file = File::open(path).map_err(io)?;
-    let n = file.read(&mut magic).map_err(io)?;
-    Ok(n == 4 && &magic == b"ptau")
-}
+/// The magic of a `.ptau` file.
+pub(crate) const MAGIC: &[u8; 4] = b"ptau";
 
 /// KZG parameters for `2^k` rows from the `.ptau` file at `path`; see the module documentation.
 pub fn params_from_ptau(path: &Path, k: u32) -> Result<KzgParams, PlonkError> {
+    let io = |source| PlonkError::Io { what: format!("powers of tau {}", path.display()), source };
+    params_from_ptau_reader(BufReader::new(File::open(path).map_err(io)?), path, k)
+}
+
+/// [`params_from_ptau`] on an opened file; `path` names it in errors.
+pub(crate) fn params_from_ptau_reader<R: Read + Seek>(reader: R, path: &Path, k: u32) -> Result<KzgParams, PlonkError> {
     crate::prover::cpu_supported()?;
     let bad = |why: String| PlonkError::BadFile(format!("powers of tau {}: {why}", path.display()));
-    let io = |source| PlonkError::Io { what: format!("powers of tau {}", path.display()), source };
-    let mut file = BufReader::new(File::open(path).map_err(io)?);
-    let total = file.seek(SeekFrom::End(0)).map_err(io)?;
-    file.seek(SeekFrom::Start(0)).map_err(io)?;
-    let mut head = [0u8; 12];
-    file.read_exact(&mut head).map_err(|_| bad("shorter than its header".into()))?;
-    if &head[..4] != b"ptau" {
-        return Err(bad("not a .ptau file (bad magic)".into()));
-    }
-    if le_u32(&head, 4) != 1 {
-        return Err(bad(format!("unsupported version {}", le_u32(&head, 4))));
-    }
-    // (id, position, size) of each section.
-    let mut sections = Vec::new();
-    for _ in 0..le_u32(&head, 8) {
-        let mut sh = [0u8; 12];
-        file.read_exact(&mut sh).map_err(|_| bad("truncated section header".into()))?;
-        let size = u64::from_le_bytes([sh[4], sh[5], sh[6], sh[7], sh[8], sh[9], sh[10], sh[11]]);
-        let pos = file.stream_position().map_err(io)?;
-        let end = pos.checked_add(size).filter(|&e| e <= total);
-        let end = end.ok_or_else(|| bad(format!("section {} runs past the end of the file", le_u32(&sh, 0))))?;
-        sections.push((le_u32(&sh, 0), pos, size));
-        file.seek(SeekFrom::Start(end)).map_err(io)?;
-    }
-    let mut read = |id: u32, from: u64, len: usize| -> Result<Vec<u8>, PlonkError> {
-        let &(_, pos, size) =
-            sections.iter().find(|s| s.0 == id).ok_or_else(|| bad(format!("no section {id}")))?;
-        if from + len as u64 > size {
-            return Err(bad(format!("section {id} has {size} bytes, fewer than the {} needed", from + len as u64)));
-        }
-        file.seek(SeekFrom::Start(pos + from)).map_err(io)?;
-        let mut buf = vec![0u8; len];
-        file.read_exact(&mut buf).map_err(io)?;
-        Ok(buf)
+    let binfile = |e: BinFileError| match e {
+        BinFileError::Io(source) => PlonkError::Io { what: format!("powers of tau {}", path.display()), source },
+        other => bad(other.to_string()),
     };
+    let mut file = BinFile::open(reader, MAGIC, &[1]).map_err(binfile)?;
+    let mut read = |id: u32, len: usize| file.read(id, 0, len as u64).map_err(binfile);
 
-    let header = read(1, 0, 4 + 32 + 8)?;
+    let header = read(1, 4 + 32 + 8)?;
     let modulus: Vec<u8> = Fq::MODULUS.0.iter().flat_map(|l| l.to_le_bytes()).collect();
     if le_u32(&header, 0) != 32 || header[4..36] != modulus[..] {
         return Err(bad("not a BN254 ceremony (another base field)".into()));
@@ -90,13 +61,13 @@ pub fn params_from_ptau(path: &Path, k: u32) -> Result<KzgParams, PlonkError> {
         return Err(PlonkError::ParamsTooSmall { needed: k, available: power });
     }
     let n = 1usize << k;
-    let g1_bytes = read(2, 0, n * G1_LEN)?;
+    let g1_bytes = read(2, n * G1_LEN)?;
     let g1: Vec<G1Affine> = g1_bytes
         .chunks_exact(G1_LEN)
         .enumerate()
         .map(|(i, c)| g1_point(c).ok_or_else(|| bad(format!("[τ^{i}]₁ is not a curve point"))))
         .collect::<Result<_, _>>()?;
-    let g2_bytes = read(3, 0, 2 * G2_LEN)?;
+    let g2_bytes = read(3, 2 * G2_LEN)?;
     let g2 = g2_point(&g2_bytes[..G2_LEN]).ok_or_else(|| bad("[1]₂ is not a point of G2".into()))?;
     let s_g2 = g2_point(&g2_bytes[G2_LEN..]).ok_or_else(|| bad("[τ]₂ is not a point of G2".into()))?;
     if g1[0] != G1Affine::generator() || g2 != G2Affine::generator() {
@@ -123,32 +94,14 @@ fn check_powers(g: &[G1Affine], s_g2: G2Affine) -> Result<(), &'static str> {
     Ok(())
 }
 
-fn le_u32(b: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
-}
-
-/// A Montgomery-form little-endian base-field word (arkworks keeps the same form inside).
-fn fq(b: &[u8]) -> Option<Fq> {
-    let mut limbs = [0u64; 4];
-    for (i, l) in limbs.iter_mut().enumerate() {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&b[8 * i..8 * i + 8]);
-        *l = u64::from_le_bytes(w);
-    }
-    let raw = BigInt::new(limbs);
-    (raw < Fq::MODULUS).then(|| Fq::new_unchecked(raw))
-}
-
 /// A G1 point, on the curve and not the identity (a power of τ never is).
 fn g1_point(b: &[u8]) -> Option<G1Affine> {
-    let p = G1Affine::new_unchecked(fq(&b[..32])?, fq(&b[32..])?);
+    let p = G1Affine::new_unchecked(fq_montgomery(b, 0)?, fq_montgomery(b, 32)?);
     (p.is_on_curve() && !p.is_zero()).then_some(p)
 }
 
 /// A G2 point, on the curve, in the prime-order subgroup and not the identity.
 fn g2_point(b: &[u8]) -> Option<G2Affine> {
-    let x = Fq2::new(fq(&b[..32])?, fq(&b[32..64])?);
-    let y = Fq2::new(fq(&b[64..96])?, fq(&b[96..])?);
-    let p = G2Affine::new_unchecked(x, y);
+    let p = G2Affine::new_unchecked(fq2_montgomery(b, 0)?, fq2_montgomery(b, 64)?);
     (p.is_on_curve() && p.is_in_correct_subgroup_assuming_on_curve() && !p.is_zero()).then_some(p)
 }

@@ -1,7 +1,7 @@
 //! KZG parameters: the development ones (τ derived from a public seed, computed with arkworks'
 //! fixed-base batch multiplication) and halo2's file format.
 
-use std::io::Write;
+use std::io::{BufRead, Write};
 use std::path::Path;
 
 use ark_ec::scalar_mul::BatchMulPreprocessing;
@@ -92,13 +92,13 @@ pub(crate) fn params_from_parts(
 /// `k`: convert it once with `cairn kzg-params`).
 pub fn read_params(path: &Path, k: u32) -> Result<KzgParams, PlonkError> {
     crate::prover::cpu_supported()?;
-    if crate::ptau::is_ptau(path)? {
-        return crate::ptau::params_from_ptau(path, k);
-    }
     let io = |source| PlonkError::Io { what: format!("KZG parameters {}", path.display()), source };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let mut params =
-        ParamsKZG::<Bn256>::read_custom(&mut std::io::BufReader::new(file), SerdeFormat::RawBytes).map_err(io)?;
+    let mut file = std::io::BufReader::new(std::fs::File::open(path).map_err(io)?);
+    // halo2's raw format starts with `k` as a little-endian u32, which is never "ptau".
+    if file.fill_buf().map_err(io)?.starts_with(crate::ptau::MAGIC) {
+        return crate::ptau::params_from_ptau_reader(file, path, k);
+    }
+    let mut params = ParamsKZG::<Bn256>::read_custom(&mut file, SerdeFormat::RawBytes).map_err(io)?;
     if params.k() < k {
         return Err(PlonkError::ParamsTooSmall { needed: k, available: params.k() });
     }

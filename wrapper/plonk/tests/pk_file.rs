@@ -5,32 +5,13 @@
 
 use std::sync::Arc;
 
-use ark_bn254::Fr;
 use cairn_plonk::{
     circuit_digest, dev_params, keygen, read_proving_key, required_k, to_halo2, write_proving_key, CairnCircuit,
-    Layout, PlonkBuilder, PlonkError, PlonkVerifierKey,
+    PlonkVerifierKey,
 };
-use cairn_wrapper::CircuitBuilder;
 
-/// `public = x² + x` with `x² < 2^bits`.
-fn square_plus(x: u64, bits: usize) -> (Layout, Vec<Fr>, Fr) {
-    let mut b = PlonkBuilder::new();
-    let v = b.witness(Some(Fr::from(x)));
-    let sq = b.mul(&v, &v);
-    b.range_check(&sq, bits);
-    let sum = b.add(&sq, &v);
-    let public = b.public_input(Some(Fr::from(x * x + x)));
-    b.assert_eq(&public, &sum);
-    let (layout, values) = b.finish();
-    (layout, values, Fr::from(x * x + x))
-}
-
-fn refused(result: Result<impl Sized, PlonkError>, why: &str) {
-    match result {
-        Ok(_) => panic!("accepted a key file that is {why}"),
-        Err(e) => assert!(e.to_string().contains(why), "{e} (expected: {why})"),
-    }
-}
+mod common;
+use common::{refused, square_plus};
 
 #[test]
 fn proving_keys_survive_the_disk_and_damaged_ones_are_refused() {
