@@ -21,8 +21,8 @@ pub trait Command: Args + FromArgMatches {
 }
 
 /// A binary's `main`: parses the process arguments as `C` (exiting with clap's message on a
-/// usage error), runs it, and on failure prints `error: …` (the whole chain of causes) and
-/// exits with status 1.
+/// usage error), runs it, and on failure prints `error: …` (the whole chain of causes, see
+/// [`error_line`]) and exits with status 1.
 pub fn main<C: Command>(name: &'static str, about: &'static str) {
     let command = clap::Command::new(name)
         .about(about)
@@ -38,9 +38,26 @@ pub fn main<C: Command>(name: &'static str, about: &'static str) {
         .run(json)
         .map_err(anyhow::Error::new);
     if let Err(e) = result {
-        eprintln!("error: {e:#}");
+        eprintln!("error: {}", error_line(&e));
         std::process::exit(1);
     }
+}
+
+/// An error and its causes on one line, `outer: cause: …`, as anyhow's `{:#}` prints them but
+/// without repeats: many errors already end with their cause's text (`cannot read F: No such
+/// file`), and a cause whose text the line already holds is not printed again.
+pub fn error_line(error: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if line.is_empty() {
+            line = text;
+        } else if !line.contains(&text) {
+            line.push_str(": ");
+            line.push_str(&text);
+        }
+    }
+    line
 }
 
 /// The node, the key and the output format.

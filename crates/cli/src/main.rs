@@ -96,7 +96,7 @@ fn main() -> ExitCode {
     match run(&cli, &timer, &bar) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", cairn_deploy::cli::error_line(&err));
             ExitCode::from(2)
         }
     }

@@ -1,4 +1,5 @@
 //! End-to-end tests of the `cairn` binary: build, execute and new.
+#![allow(clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -282,4 +283,48 @@ fn wrap_then_verify_the_plonk_proof() {
     let out = verify(&["--snark-vk", &path("junk.json")]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("junk.json"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn kzg_params_names_what_is_wrong_with_the_ceremony() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out_file = dir.path().join("out.params");
+    let out = out_file.to_str().expect("utf-8 path");
+    let run = |ptau: &Path| {
+        let result = cairn(&["kzg-params", "--ptau", ptau.to_str().expect("utf-8 path"), "--k", "17", "-o", out]);
+        assert_eq!(result.status.code(), Some(2), "{}", text(&result.stderr));
+        text(&result.stderr)
+    };
+
+    let missing = run(&dir.path().join("missing.ptau"));
+    assert!(missing.contains("missing.ptau"), "{missing}");
+    // The OS error is printed once, not once per layer of the error chain.
+    assert_eq!(missing.matches("No such file").count(), 1, "{missing}");
+
+    let not_ptau = dir.path().join("notes.ptau");
+    std::fs::write(&not_ptau, b"these are not powers of tau").expect("write");
+    let foreign = run(&not_ptau);
+    assert!(foreign.contains("not a .ptau file (bad magic)"), "{foreign}");
+
+    // A well-formed header of a power-1 BN254 ceremony: refused before any point is read.
+    let mut modulus = hex_decode("30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47");
+    modulus.reverse();
+    let mut small = b"ptau".to_vec();
+    for word in [1u32, 1, 1] {
+        small.extend(word.to_le_bytes()); // version, sections, section id
+    }
+    small.extend(44u64.to_le_bytes());
+    small.extend(32u32.to_le_bytes());
+    small.extend(modulus);
+    small.extend(1u32.to_le_bytes()); // power
+    small.extend(1u32.to_le_bytes()); // ceremony power
+    let small_file = dir.path().join("small.ptau");
+    std::fs::write(&small_file, small).expect("write");
+    let too_small = run(&small_file);
+    assert!(too_small.contains("needs 2^17 rows but the KZG parameters have 2^1"), "{too_small}");
+    assert!(!out_file.exists(), "no parameters are written for a refused ceremony");
+}
+
+fn hex_decode(hex: &str) -> Vec<u8> {
+    (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex")).collect()
 }
