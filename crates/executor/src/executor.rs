@@ -481,7 +481,7 @@ impl<'p> Executor<'p> {
         if len == 0 {
             return Ok(());
         }
-        if ptr % 4 != 0 {
+        if !ptr.is_multiple_of(4) {
             return Err(ExecutionError::MisalignedHint { pc, ptr });
         }
         self.check_write(pc, ptr, len.next_multiple_of(4), "HINT_READ")?;

@@ -75,7 +75,7 @@ impl Groth16VerifyingKey {
     /// Inverse of [`Groth16VerifyingKey::to_evm_bytes`]; requires at least one IC point.
     pub fn from_evm_bytes(bytes: &[u8]) -> Result<Self, EncodingError> {
         let ic_bytes = bytes.len().saturating_sub(VK_FIXED_BYTES);
-        if bytes.len() < VK_FIXED_BYTES + G1_BYTES || ic_bytes % G1_BYTES != 0 {
+        if bytes.len() < VK_FIXED_BYTES + G1_BYTES || !ic_bytes.is_multiple_of(G1_BYTES) {
             let expected = VK_FIXED_BYTES + G1_BYTES * (ic_bytes / G1_BYTES).max(1);
             return Err(EncodingError::WrongLength {
                 expected,

@@ -92,7 +92,7 @@ impl_columns!(InstructionCols, NUM_INSTRUCTION_COLS);
 
 /// Whether `target` can be a program counter at all (aligned, inside the address space).
 fn valid_target(target: u32) -> bool {
-    target % 4 == 0 && (cairn_abi::memory::MEM_START..cairn_abi::memory::MEM_END).contains(&target)
+    target.is_multiple_of(4) && (cairn_abi::memory::MEM_START..cairn_abi::memory::MEM_END).contains(&target)
 }
 
 /// The ALU operation an instruction requests: its R-type form for ALU instructions, ADD for the
@@ -241,7 +241,7 @@ impl ProgramChip {
     pub fn row_of(&self, pc: u32) -> Option<usize> {
         let first = self.rows.first()?.pc;
         let index = (pc.checked_sub(first)? / 4) as usize;
-        (pc % 4 == 0 && index < self.rows.len()).then_some(index)
+        (pc.is_multiple_of(4) && index < self.rows.len()).then_some(index)
     }
 
     /// The decoded instruction of row `index`.

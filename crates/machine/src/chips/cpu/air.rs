@@ -136,8 +136,8 @@ where
         builder.when(ins.is_lh).assert_eq(local.loaded_hi, sign_byte);
         range_bytes(builder, e(local.sign_rest) * AB::F::TWO, AB::Expr::ZERO, e(ins.is_lb) + ins.is_lh);
         let fill = e(local.sign) * AB::F::from_u32(255);
-        for j in 0..4 {
-            builder.when(ins.is_lw).assert_eq(local.a[j], v[j].clone());
+        for (a, v) in local.a.iter().zip(v.iter()) {
+            builder.when(ins.is_lw).assert_eq(*a, v.clone());
         }
         builder.when(e(ins.is_lb) + ins.is_lbu + is_half.clone()).assert_eq(local.a[0], local.loaded_lo);
         builder.when(is_half).assert_eq(local.a[1], local.loaded_hi);
