@@ -1,6 +1,7 @@
 //! `cairn kzg-params`: KZG parameters for `cairn wrap --plonk --kzg-params` from a public
-//! powers-of-τ ceremony (snarkjs `.ptau`), converted once (the Lagrange basis takes about half
-//! an hour at k = 21 on two cores) and written in halo2's raw format.
+//! powers-of-τ ceremony (snarkjs `.ptau`), converted once and written in halo2's raw format
+//! (seconds from a prepared ceremony, which holds the Lagrange basis; from an unprepared one,
+//! computing the basis takes about half an hour at k = 21 on two cores).
 
 use std::path::PathBuf;
 use std::time::Instant;

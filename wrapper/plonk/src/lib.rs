@@ -16,9 +16,9 @@
 //! KZG parameters files are halo2's raw `ParamsKZG` encoding: `k` (u32, little-endian), the
 //! `2^k` G1 powers `[τ^i]₁`, their Lagrange-basis counterparts, `[1]₂` and `[τ]₂`, points
 //! uncompressed. Any powers-of-τ ceremony over BN254 yields one: [`ptau`] reads a snarkjs
-//! `.ptau` (sections 2 and 3), checks it, and computes the Lagrange basis by an inverse FFT in
-//! the exponent (`cairn kzg-params --ptau` writes the result; [`read_params`] also takes a
-//! `.ptau` directly).
+//! `.ptau` (sections 2 and 3, and 12 when prepared), checks it, and reads the Lagrange basis
+//! from a prepared ceremony or computes it by an inverse FFT in the exponent
+//! (`cairn kzg-params --ptau` writes the result; [`read_params`] also takes a `.ptau` directly).
 
 pub mod builder;
 pub mod circuit;

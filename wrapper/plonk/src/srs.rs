@@ -49,12 +49,7 @@ pub fn dev_params(k: u32, seed: u64) -> KzgParams {
         power *= tau;
     }
     // Lagrange basis at τ: L_i(τ) = (τ^n − 1)/n · ω^i / (τ − ω^i).
-    // halo2's domain generator (halo2curves' 2^28-th root, squared down), not arkworks' own.
-    let mut omega = H2Fr::ROOT_OF_UNITY;
-    for _ in k..H2Fr::S {
-        omega = omega.square();
-    }
-    let omega = ark_bn254::Fr::from_le_bytes_mod_order(omega.to_repr().as_ref());
+    let omega = halo2_omega(k);
     let mut roots = Vec::with_capacity(n);
     let mut root = ark_bn254::Fr::from(1u64);
     for _ in 0..n {
@@ -74,6 +69,16 @@ pub fn dev_params(k: u32, seed: u64) -> KzgParams {
     params_from_parts(k, g, Some(g_lagrange), to_g2(&h), to_g2(&s_h))
 }
 
+/// The generator of halo2's domain of `2^k` rows (halo2curves' `2^28`-th root of unity,
+/// squared down), which is not arkworks' (or snarkjs') generator.
+pub(crate) fn halo2_omega(k: u32) -> ark_bn254::Fr {
+    let mut omega = H2Fr::ROOT_OF_UNITY;
+    for _ in k..H2Fr::S {
+        omega = omega.square();
+    }
+    ark_bn254::Fr::from_le_bytes_mod_order(omega.to_repr().as_ref())
+}
+
 /// KZG parameters from their parts (halo2-axiom's `from_parts` is a method: a two-row instance
 /// is the cheapest receiver); without `g_lagrange`, halo2 computes it from `g` (an inverse FFT in
 /// the exponent).
@@ -89,7 +94,7 @@ pub(crate) fn params_from_parts(
 
 /// Reads KZG parameters in halo2's raw format and shrinks them to `2^k` rows. A powers-of-τ
 /// ceremony file (`.ptau`) is converted on the fly ([`crate::params_from_ptau`]; slow at large
-/// `k`: convert it once with `cairn kzg-params`).
+/// `k` unless the ceremony is prepared: convert it once with `cairn kzg-params`).
 pub fn read_params(path: &Path, k: u32) -> Result<KzgParams, PlonkError> {
     crate::prover::cpu_supported()?;
     let io = |source| PlonkError::Io { what: format!("KZG parameters {}", path.display()), source };

@@ -10,7 +10,10 @@ use std::sync::Arc;
 
 use ark_bn254::Fr;
 use cairn_binfile::BinFile;
-use cairn_plonk::{keygen, params_from_ptau, read_params, required_k, to_halo2, CairnCircuit, PlonkVerifierKey};
+use cairn_plonk::{
+    keygen, params_from_ptau, read_params, required_k, to_halo2, write_params, CairnCircuit, KzgParams,
+    PlonkVerifierKey,
+};
 
 mod common;
 use common::{refused, square_plus};
@@ -30,9 +33,9 @@ fn snarkjs(dir: &Path, args: &[&str]) {
     );
 }
 
-/// A ceremony of power [`POWER`] with one contribution (τ unknown to us).
-fn ceremony(dir: &Path) -> PathBuf {
-    let power = POWER.to_string();
+/// A ceremony of `power` with one contribution (τ unknown to us).
+fn ceremony(dir: &Path, power: u32) -> PathBuf {
+    let power = power.to_string();
     snarkjs(dir, &["powersoftau", "new", "bn128", &power, "pot0.ptau"]);
     snarkjs(
         dir,
@@ -44,7 +47,7 @@ fn ceremony(dir: &Path) -> PathBuf {
 #[test]
 fn a_snarkjs_ceremony_gives_parameters_that_prove_and_verify() {
     let dir = tempfile::tempdir().unwrap();
-    let ptau = ceremony(dir.path());
+    let ptau = ceremony(dir.path(), POWER);
 
     let (layout, values, public) = square_plus(5, 16);
     let layout = Arc::new(layout);
@@ -85,4 +88,54 @@ fn a_snarkjs_ceremony_gives_parameters_that_prove_and_verify() {
     );
     refused(with(&|b| b.truncate(b.len() - 1)), "runs past the end of the file");
     refused(with(&|b| b[0] = b'x'), "bad magic");
+}
+
+/// halo2's raw bytes of `params`.
+fn raw(dir: &Path, params: &KzgParams) -> Vec<u8> {
+    let path = dir.join("params.bin");
+    write_params(params, &path).unwrap();
+    std::fs::read(path).unwrap()
+}
+
+/// A prepared ceremony's Lagrange bases (read, checked and re-indexed for halo2's root of unity)
+/// give byte for byte the parameters halo2's FFT computes from the powers alone, at the
+/// ceremony's power and below it (another place in section 12); a damaged or reordered basis is
+/// refused.
+#[test]
+fn a_prepared_ceremony_gives_the_same_parameters_without_the_fft() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = ceremony(dir.path(), 10);
+    snarkjs(dir.path(), &["powersoftau", "prepare", "phase2", "pot1.ptau", "final.ptau"]);
+    let prepared = dir.path().join("final.ptau");
+    for k in [8, 10] {
+        let computed = raw(dir.path(), &params_from_ptau(&plain, k).unwrap());
+        let read = raw(dir.path(), &params_from_ptau(&prepared, k).unwrap());
+        assert!(computed == read, "k = {k}: the prepared ceremony's parameters differ from halo2's");
+    }
+
+    let bytes = std::fs::read(&prepared).unwrap();
+    let bases = BinFile::open(Cursor::new(&bytes), b"ptau", &[1]).unwrap().section(12).unwrap().offset as usize;
+    let basis = bases + 64 * ((1 << 10) - 1); // the 2^10-point basis
+    let damaged = dir.path().join("damaged.ptau");
+    let with = |edit: &dyn Fn(&mut Vec<u8>)| {
+        let mut b = bytes.clone();
+        edit(&mut b);
+        std::fs::write(&damaged, &b).unwrap();
+        params_from_ptau(&damaged, 10)
+    };
+    refused(with(&|b| b[basis + 64 * 5 + 3] ^= 1), "[L_5(τ)]₁ is not a curve point");
+    refused(
+        with(&|b| {
+            let (three, four) = (basis + 64 * 3, basis + 64 * 4);
+            let p3: Vec<u8> = b[three..four].to_vec();
+            b.copy_within(four..four + 64, three);
+            b[four..four + 64].copy_from_slice(&p3);
+        }),
+        "its Lagrange basis (section 12) is not that of its powers of τ",
+    );
+    // A point of another size's basis in ours: valid, and wrong.
+    refused(
+        with(&|b| b.copy_within(bases..bases + 64, basis + 64 * 7)),
+        "its Lagrange basis (section 12) is not that of its powers of τ",
+    );
 }
