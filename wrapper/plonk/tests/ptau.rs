@@ -11,7 +11,7 @@ use std::sync::Arc;
 use ark_bn254::Fr;
 use cairn_binfile::BinFile;
 use cairn_plonk::{
-    keygen, params_from_ptau, read_params, required_k, to_halo2, write_params, CairnCircuit, KzgParams,
+    keygen, params_from_ptau, read_params, required_k, to_halo2, write_params, CairnCircuit, KzgParams, PlonkError,
     PlonkVerifierKey,
 };
 
@@ -67,27 +67,28 @@ fn a_snarkjs_ceremony_gives_parameters_that_prove_and_verify() {
     refused(read_params(&ptau, POWER + 1), "2^18 rows but the KZG parameters have 2^17");
     let bytes = std::fs::read(&ptau).unwrap();
     let g1 = BinFile::open(Cursor::new(&bytes), b"ptau", &[1]).unwrap().section(2).unwrap().offset as usize;
-    let damaged = dir.path().join("damaged.ptau");
-    let with = |edit: &dyn Fn(&mut Vec<u8>)| {
-        let mut b = bytes.clone();
-        edit(&mut b);
-        std::fs::write(&damaged, &b).unwrap();
-        params_from_ptau(&damaged, k)
-    };
+    let with = |edit: &dyn Fn(&mut Vec<u8>)| edited(dir.path(), &bytes, k, edit);
     // A coordinate changed: off the curve.
     refused(with(&|b| b[g1 + 64 * 9 + 7] ^= 1), "[τ^9]₁ is not a curve point");
     // Two powers swapped: every point is valid, the sequence is not.
-    refused(
-        with(&|b| {
-            let (three, four) = (g1 + 64 * 3, g1 + 64 * 4);
-            let p3: Vec<u8> = b[three..four].to_vec();
-            b.copy_within(four..four + 64, three);
-            b[four..four + 64].copy_from_slice(&p3);
-        }),
-        "not the powers of the τ of [τ]₂",
-    );
+    refused(with(&|b| swap_points(b, g1 + 64 * 3, g1 + 64 * 4)), "not the powers of the τ of [τ]₂");
     refused(with(&|b| b.truncate(b.len() - 1)), "runs past the end of the file");
     refused(with(&|b| b[0] = b'x'), "bad magic");
+}
+
+/// [`params_from_ptau`] on a copy of the ceremony `bytes` changed by `edit`.
+fn edited(dir: &Path, bytes: &[u8], k: u32, edit: &dyn Fn(&mut Vec<u8>)) -> Result<KzgParams, PlonkError> {
+    let mut b = bytes.to_vec();
+    edit(&mut b);
+    let path = dir.join("damaged.ptau");
+    std::fs::write(&path, &b).unwrap();
+    params_from_ptau(&path, k)
+}
+
+/// Swaps the G1 points at byte offsets `a < b`.
+fn swap_points(bytes: &mut [u8], a: usize, b: usize) {
+    let (low, high) = bytes.split_at_mut(b);
+    low[a..a + 64].swap_with_slice(&mut high[..64]);
 }
 
 /// halo2's raw bytes of `params`.
@@ -116,21 +117,10 @@ fn a_prepared_ceremony_gives_the_same_parameters_without_the_fft() {
     let bytes = std::fs::read(&prepared).unwrap();
     let bases = BinFile::open(Cursor::new(&bytes), b"ptau", &[1]).unwrap().section(12).unwrap().offset as usize;
     let basis = bases + 64 * ((1 << 10) - 1); // the 2^10-point basis
-    let damaged = dir.path().join("damaged.ptau");
-    let with = |edit: &dyn Fn(&mut Vec<u8>)| {
-        let mut b = bytes.clone();
-        edit(&mut b);
-        std::fs::write(&damaged, &b).unwrap();
-        params_from_ptau(&damaged, 10)
-    };
+    let with = |edit: &dyn Fn(&mut Vec<u8>)| edited(dir.path(), &bytes, 10, edit);
     refused(with(&|b| b[basis + 64 * 5 + 3] ^= 1), "[L_5(τ)]₁ is not a curve point");
     refused(
-        with(&|b| {
-            let (three, four) = (basis + 64 * 3, basis + 64 * 4);
-            let p3: Vec<u8> = b[three..four].to_vec();
-            b.copy_within(four..four + 64, three);
-            b[four..four + 64].copy_from_slice(&p3);
-        }),
+        with(&|b| swap_points(b, basis + 64 * 3, basis + 64 * 4)),
         "its Lagrange basis (section 12) is not that of its powers of τ",
     );
     // A point of another size's basis in ours: valid, and wrong.
