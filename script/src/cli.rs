@@ -45,14 +45,14 @@ pub fn main<C: Command>(name: &'static str, about: &'static str) {
 
 /// An error and its causes on one line, `outer: cause: …`, as anyhow's `{:#}` prints them but
 /// without repeats: many errors already end with their cause's text (`cannot read F: No such
-/// file`), and a cause whose text the line already holds is not printed again.
+/// file`), and a cause whose text already ends the line is not printed again.
 pub fn error_line(error: &anyhow::Error) -> String {
     let mut line = String::new();
     for cause in error.chain() {
         let text = cause.to_string();
         if line.is_empty() {
             line = text;
-        } else if !line.contains(&text) {
+        } else if !line.ends_with(&text) {
             line.push_str(": ");
             line.push_str(&text);
         }

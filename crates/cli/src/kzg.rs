@@ -16,7 +16,7 @@ pub(crate) struct KzgParamsArgs {
     #[arg(long)]
     ptau: PathBuf,
     /// log2 of the rows the parameters serve (`cairn wrap --plonk` prints the circuit's `k`).
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=28))]
     k: u32,
     /// Where to write the parameters.
     #[arg(short, long)]

@@ -323,6 +323,10 @@ fn kzg_params_names_what_is_wrong_with_the_ceremony() {
     let too_small = run(&small_file);
     assert!(too_small.contains("needs 2^17 rows but the KZG parameters have 2^1"), "{too_small}");
     assert!(!out_file.exists(), "no parameters are written for a refused ceremony");
+
+    let huge = cairn(&["kzg-params", "--ptau", "any.ptau", "--k", "64", "-o", out]);
+    assert_eq!(huge.status.code(), Some(2));
+    assert!(text(&huge.stderr).contains("64 is not in 1..=28"), "{}", text(&huge.stderr));
 }
 
 fn hex_decode(hex: &str) -> Vec<u8> {

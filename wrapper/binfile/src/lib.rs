@@ -62,6 +62,9 @@ pub enum BinFileError {
         /// The bytes the read needs from its start.
         needed: u64,
     },
+    /// A read larger than this platform can address.
+    #[error("section {0} is too large to read on this platform")]
+    TooLarge(u32),
     /// The underlying reader failed.
     #[error(transparent)]
     Io(#[from] std::io::Error),
@@ -139,8 +142,7 @@ impl<R: Read + Seek> BinFile<R> {
         let s = self.section(id)?;
         let needed = from.checked_add(len).filter(|&n| n <= s.size);
         needed.ok_or(BinFileError::TooShort { id, size: s.size, needed: from.saturating_add(len) })?;
-        // Within the section, hence within the file (checked by `open`).
-        let len = usize::try_from(len).map_err(|_| BinFileError::PastEnd(id))?;
+        let len = usize::try_from(len).map_err(|_| BinFileError::TooLarge(id))?;
         self.reader.seek(SeekFrom::Start(s.offset + from))?;
         let mut buf = vec![0u8; len];
         self.reader.read_exact(&mut buf)?;

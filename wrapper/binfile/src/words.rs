@@ -1,4 +1,5 @@
-//! Fixed-width words of binary files.
+//! Fixed-width words of binary files. Callers pass slices long enough for the word (they have
+//! read a section of the size its contents require); a shorter slice panics, as indexing does.
 
 use ark_bn254::{Fq, Fq2};
 use ark_ff::{BigInt, PrimeField};

@@ -241,7 +241,7 @@ fn zkey_error(e: BinFileError) -> Groth16Error {
     }
 }
 
-/// A coordinate in snarkjs' Montgomery little-endian form.
+/// A decoded coordinate, or the error naming `what` when its word was not below the modulus.
 fn coordinate<T>(c: Option<T>, what: &'static str) -> Result<T, Groth16Error> {
     c.ok_or_else(|| bad(format!("{what}: coordinate not below the modulus")))
 }

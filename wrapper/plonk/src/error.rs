@@ -26,6 +26,14 @@ pub enum PlonkError {
         /// log2 of the rows of the parameters.
         available: u32,
     },
+    /// More rows than BN254's scalar field has FFT domains for.
+    #[error("2^{k} rows: BN254's scalar field has FFT domains of at most 2^{max} points")]
+    DomainTooLarge {
+        /// log2 of the rows asked for.
+        k: u32,
+        /// log2 of the largest domain.
+        max: u32,
+    },
     /// A KZG parameters or key file could not be read.
     #[error("{what}: {source}")]
     Io {

@@ -114,6 +114,10 @@ fn a_prepared_ceremony_gives_the_same_parameters_without_the_fft() {
         assert!(computed == read, "k = {k}: the prepared ceremony's parameters differ from halo2's");
     }
 
+    // Checked before any size arithmetic (a shift by k, a multiplication by the point size).
+    refused(params_from_ptau(&prepared, 64), "FFT domains of at most 2^28 points");
+    refused(params_from_ptau(&prepared, 29), "FFT domains of at most 2^28 points");
+
     let bytes = std::fs::read(&prepared).unwrap();
     let bases = BinFile::open(Cursor::new(&bytes), b"ptau", &[1]).unwrap().section(12).unwrap().offset as usize;
     let basis = bases + 64 * ((1 << 10) - 1); // the 2^10-point basis
