@@ -4,7 +4,7 @@
 use std::io::Cursor;
 
 use ark_bn254::{Fq, Fq2};
-use ark_ff::{BigInt, PrimeField};
+use ark_ff::PrimeField;
 use cairn_binfile::{
     fq2_montgomery, fq_montgomery, le_u32, write_header, write_section_header, BinFile, BinFileError, Section,
 };
@@ -86,5 +86,4 @@ fn montgomery_words_decode_to_their_elements() {
     assert_eq!(fq_montgomery(&bytes, 32), Some(Fq::new_unchecked(below)));
     assert_eq!(le_u32(&[1, 2, 3, 4, 5], 1), 0x0504_0302);
     assert_eq!(cairn_binfile::le_word(&bytes, 32), below);
-    let _: BigInt<4> = below;
 }

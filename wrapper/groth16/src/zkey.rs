@@ -17,11 +17,10 @@ use ark_bn254::{Fq, Fr, G1Affine, G2Affine};
 use ark_ff::{Field, One, PrimeField};
 use ark_groth16::{ProvingKey, VerifyingKey};
 use ark_relations::gr1cs::ConstraintSynthesizer;
+use cairn_binfile::{fq2_montgomery, fq_montgomery, le_u32, le_word, BinFile, BinFileError};
 use rayon::prelude::*;
 
 use crate::circuit::{normalize_row, r1cs_matrices, synthesize, CircuitInfo};
-use cairn_binfile::{fq2_montgomery, fq_montgomery, le_u32, le_word, BinFile, BinFileError};
-
 use crate::encoding::point_from_xy;
 use crate::r1cs::to_u32;
 use crate::{Groth16Error, Groth16Keys, QapReduction};

@@ -28,7 +28,7 @@ use ark_ec::pairing::Pairing;
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
 use ark_ff::{FftField, Field, PrimeField, UniformRand};
 use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
-use cairn_binfile::{fq2_montgomery, fq_montgomery, le_u32, BinFile, BinFileError};
+use cairn_binfile::{fq2_montgomery, fq_montgomery, le_u32, le_word, BinFile, BinFileError};
 use rand_chacha::rand_core::{OsRng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
@@ -67,8 +67,7 @@ pub(crate) fn params_from_ptau_reader<R: Read + Seek>(reader: R, path: &Path, k:
     let mut read = |id: u32, len: usize| file.read(id, 0, len as u64).map_err(binfile);
 
     let header = read(1, 4 + 32 + 8)?;
-    let modulus: Vec<u8> = Fq::MODULUS.0.iter().flat_map(|l| l.to_le_bytes()).collect();
-    if le_u32(&header, 0) != 32 || header[4..36] != modulus[..] {
+    if le_u32(&header, 0) != 32 || le_word(&header, 4) != Fq::MODULUS {
         return Err(bad("not a BN254 ceremony (another base field)".into()));
     }
     let power = le_u32(&header, 36);
@@ -119,8 +118,7 @@ fn check_lagrange(
     g: &[G1Affine],
     basis: &[G1Affine],
 ) -> Result<(), &'static str> {
-    let mut rng = ChaCha20Rng::from_rng(OsRng).map_err(|_| "no randomness for the check")?;
-    let r: Vec<ark_bn254::Fr> = (0..g.len()).map(|_| ark_bn254::Fr::rand(&mut rng)).collect();
+    let r = random_scalars(g.len())?;
     let c = domain.ifft(&r);
     let lhs = G1Projective::msm(basis, &r).map_err(|_| "MSM length")?;
     let rhs = G1Projective::msm(g, &c).map_err(|_| "MSM length")?;
@@ -156,9 +154,8 @@ fn halo2_order(
 /// `g[i + 1] = τ·g[i]` for all `i`, with the τ of `s_g2 = [τ]₂`: for random `rᵢ`,
 /// `e(Σ rᵢ·g[i+1], [1]₂) = e(Σ rᵢ·g[i], [τ]₂)`. A wrong point passes with probability `1/|Fr|`.
 fn check_powers(g: &[G1Affine], s_g2: G2Affine) -> Result<(), &'static str> {
-    let mut rng = ChaCha20Rng::from_rng(OsRng).map_err(|_| "no randomness for the check")?;
     let n = g.len() - 1;
-    let r: Vec<ark_bn254::Fr> = (0..n).map(|_| ark_bn254::Fr::rand(&mut rng)).collect();
+    let r = random_scalars(n)?;
     let lower = G1Projective::msm(&g[..n], &r).map_err(|_| "MSM length")?;
     let upper = G1Projective::msm(&g[1..], &r).map_err(|_| "MSM length")?;
     if n > 0 && Bn254::pairing(upper.into_affine(), G2Affine::generator()) != Bn254::pairing(lower.into_affine(), s_g2)
@@ -166,6 +163,12 @@ fn check_powers(g: &[G1Affine], s_g2: G2Affine) -> Result<(), &'static str> {
         return Err("its G1 powers are not the powers of the τ of [τ]₂ (a corrupted or inconsistent file)");
     }
     Ok(())
+}
+
+/// `n` coefficients of a random linear combination, from the OS's randomness.
+fn random_scalars(n: usize) -> Result<Vec<ark_bn254::Fr>, &'static str> {
+    let mut rng = ChaCha20Rng::from_rng(OsRng).map_err(|_| "no randomness for the check")?;
+    Ok((0..n).map(|_| ark_bn254::Fr::rand(&mut rng)).collect())
 }
 
 /// A G1 point, on the curve and not the identity (a power of τ never is).
