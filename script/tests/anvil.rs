@@ -133,11 +133,8 @@ fn fixture() -> Fixture {
     let vk_path = dir.join("rollup_groth16_vk.json");
     let vk = cairn_deploy::read_verifying_key(&vk_path).unwrap();
     let proof = cairn_deploy::read_proof(&dir.join("rollup.groth16")).unwrap();
-    assert_eq!(
-        proof.public_values.len(),
-        64,
-        "the rollup commits oldRoot ‖ newRoot"
-    );
+    let transition = rollup_types::Transition::from_bytes(&proof.public_values)
+        .expect("the rollup commits oldRoot ‖ newRoot");
     // A with its sign flipped: well-formed points, failing pairing check.
     let mut bad = parse_proof_bytes(&proof.proof_bytes, selector(&vk)).unwrap();
     bad.0.a = -bad.0.a;
@@ -145,8 +142,8 @@ fn fixture() -> Fixture {
         proof_bytes: proof_bytes(&bad, selector(&vk)),
         ..proof.clone()
     };
-    let old_root = B256::from_slice(&proof.public_values[..32]);
-    let new_root = B256::from_slice(&proof.public_values[32..]);
+    let old_root = B256::from(transition.old_root);
+    let new_root = B256::from(transition.new_root);
     Fixture {
         vk_path,
         vk,

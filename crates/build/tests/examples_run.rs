@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use cairn_executor::{Execution, Executor, ExecutorConfig, Program};
+use rollup_types::{Address, Transfer, Transition};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -120,15 +121,7 @@ fn json_missing_key_panics() {
     );
 }
 
-/// The rollup's transfer, as the host encodes it.
-#[derive(Serialize)]
-struct Transfer {
-    from: [u8; 20],
-    to: [u8; 20],
-    amount: u64,
-}
-
-fn account(n: u8) -> [u8; 20] {
+fn account(n: u8) -> Address {
     let mut address = [0u8; 20];
     address[0] = 0xa0;
     address[19] = n;
@@ -137,7 +130,7 @@ fn account(n: u8) -> [u8; 20] {
 
 /// The documented state root: SHA-256 over `address || balance (u64 BE)` of every non-zero
 /// balance, in address order.
-fn state_root(balances: &BTreeMap<[u8; 20], u64>) -> [u8; 32] {
+fn state_root(balances: &BTreeMap<Address, u64>) -> [u8; 32] {
     let mut packed = Vec::new();
     for (address, balance) in balances.iter().filter(|(_, b)| **b > 0) {
         packed.extend_from_slice(address);
@@ -148,8 +141,7 @@ fn state_root(balances: &BTreeMap<[u8; 20], u64>) -> [u8; 32] {
 
 #[test]
 fn rollup_commits_old_and_new_state_roots() {
-    let old: BTreeMap<[u8; 20], u64> =
-        [(account(3), 100), (account(1), 50), (account(2), 0)].into();
+    let old: BTreeMap<Address, u64> = [(account(3), 100), (account(1), 50), (account(2), 0)].into();
     let transfers = vec![
         Transfer {
             from: account(3),
@@ -172,18 +164,39 @@ fn rollup_commits_old_and_new_state_roots() {
             amount: 0,
         },
     ];
-    let new: BTreeMap<[u8; 20], u64> =
-        [(account(1), 0), (account(3), 120), (account(9), 30)].into();
+    let new: BTreeMap<Address, u64> = [(account(1), 0), (account(3), 120), (account(9), 30)].into();
 
     let execution = run("rollup", vec![encode(&old), encode(&transfers)]);
     assert_eq!(execution.exit_code, 0, "{}", stderr(&execution));
-    let mut expected = state_root(&old).to_vec();
-    expected.extend_from_slice(&state_root(&new));
-    assert_eq!(execution.public_values, expected);
-    assert_ne!(state_root(&old), state_root(&new));
+    let transition =
+        Transition::from_bytes(&execution.public_values).expect("64 bytes of public values");
+    assert_eq!(
+        transition,
+        Transition {
+            old_root: state_root(&old),
+            new_root: state_root(&new)
+        }
+    );
+    assert_ne!(transition.old_root, transition.new_root);
     assert!(String::from_utf8(execution.stdout)
         .unwrap()
         .contains("applied 4 transfers"));
+}
+
+#[test]
+fn rollup_public_values_decode_as_one_transition_and_nothing_else() {
+    let transition = Transition {
+        old_root: [1; 32],
+        new_root: [2; 32],
+    };
+    let bytes = transition.to_bytes();
+    assert_eq!(bytes, [[1u8; 32], [2u8; 32]].concat()[..]);
+    assert_eq!(Transition::from_bytes(&bytes), Some(transition));
+    assert_eq!(Transition::from_bytes(&bytes[..63]), None);
+    assert_eq!(
+        Transition::from_bytes(&[bytes.as_slice(), &[0]].concat()),
+        None
+    );
 }
 
 #[test]
@@ -202,7 +215,7 @@ fn rollup_empty_state_root_is_sha256_of_nothing() {
 
 #[test]
 fn rollup_rejects_an_overdraft() {
-    let old: BTreeMap<[u8; 20], u64> = [(account(1), 10)].into();
+    let old: BTreeMap<Address, u64> = [(account(1), 10)].into();
     let transfers = vec![Transfer {
         from: account(1),
         to: account(2),

@@ -6,6 +6,7 @@ use cairn_machine::debug::{check_buses, check_chip, Interactions};
 use cairn_machine::{Claim, Machine, Witness, CHIP_NAMES};
 use p3_air::BaseAir;
 use p3_baby_bear::BabyBear;
+use rollup_types::Transfer;
 
 type F = BabyBear;
 
@@ -79,12 +80,6 @@ fn std_guests_satisfy_every_chip_and_balance_every_bus() {
     let mut state = std::collections::BTreeMap::new();
     state.insert([1u8; 20], 100u64);
     state.insert([2u8; 20], 5u64);
-    #[derive(serde::Serialize)]
-    struct Transfer {
-        from: [u8; 20],
-        to: [u8; 20],
-        amount: u64,
-    }
     let batch = vec![Transfer { from: [1; 20], to: [3; 20], amount: 40 }, Transfer { from: [3; 20], to: [2; 20], amount: 1 }];
     let inputs = vec![postcard::to_stdvec(&state).unwrap(), postcard::to_stdvec(&batch).unwrap()];
     let (machine, witness, _) = witness_of(&rollup, inputs);

@@ -7,17 +7,9 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use cairn_sdk::Inputs;
-use serde::Serialize;
+use rollup_types::{Address, Transfer};
 
-/// A transfer, encoded as the guest decodes it.
-#[derive(Serialize)]
-struct Transfer {
-    from: [u8; 20],
-    to: [u8; 20],
-    amount: u64,
-}
-
-fn account(n: u8) -> [u8; 20] {
+fn account(n: u8) -> Address {
     let mut a = [0u8; 20];
     a[0] = 0xca;
     a[19] = n;
@@ -27,7 +19,7 @@ fn account(n: u8) -> [u8; 20] {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "out/rollup".into()));
     std::fs::create_dir_all(&out)?;
-    let state: BTreeMap<[u8; 20], u64> = (1..=4).map(|n| (account(n), 1_000 * u64::from(n))).collect();
+    let state: BTreeMap<Address, u64> = (1..=4).map(|n| (account(n), 1_000 * u64::from(n))).collect();
     let batch = vec![
         Transfer { from: account(1), to: account(2), amount: 250 },
         Transfer { from: account(4), to: account(5), amount: 4_000 },

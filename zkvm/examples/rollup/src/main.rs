@@ -1,35 +1,19 @@
 //! A toy rollup state transition.
 //!
-//! Inputs (postcard): the pre-state `HashMap<[u8; 20], u64>` (account address to balance; a
-//! `BTreeMap` encodes identically) and a batch `Vec<Transfer>`. Transfers apply in order; one
-//! that overdraws its sender or overflows its recipient rejects the whole batch (panic, exit
-//! code 101). Self-transfers and zero amounts are allowed.
-//!
-//! State root: accounts with a non-zero balance, sorted by address ascending, each encoded as
-//! `address (20 bytes) || balance (u64, 8 bytes big-endian)`, concatenated and hashed with
-//! SHA-256; that is Solidity's `sha256(abi.encodePacked(addr_0, uint64(bal_0), addr_1, ...))`.
-//! The empty state's root is `SHA-256("")`.
-//!
-//! Public values: exactly 64 raw bytes, `oldRoot || newRoot`.
+//! Inputs and public values are the types of `rollup-types` (`types/`), which the host shares:
+//! the pre-state (account address to balance) and a batch of [`Transfer`]s in; the
+//! [`Transition`] `oldRoot ‖ newRoot` (64 bytes) out. Transfers apply in order; one that
+//! overdraws its sender or overflows its recipient rejects the whole batch (panic, exit code
+//! 101). Self-transfers and zero amounts are allowed. The empty state's root is `SHA-256("")`.
 #![no_main]
 
-use serde::Deserialize;
+use rollup_types::{Address, Transfer, Transition};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
 cairn_zkvm::entrypoint!(main);
 
-/// An account address.
-type Address = [u8; 20];
-
-/// Moves `amount` from `from` to `to`.
-#[derive(Deserialize)]
-struct Transfer {
-    from: Address,
-    to: Address,
-    amount: u64,
-}
-
+/// The state root ([`Transition`] documents it).
 fn state_root(balances: &HashMap<Address, u64>) -> [u8; 32] {
     let mut accounts: Vec<(&Address, &u64)> = balances.iter().filter(|(_, b)| **b != 0).collect();
     accounts.sort_unstable();
@@ -70,13 +54,15 @@ fn main() {
     for (index, transfer) in transfers.iter().enumerate() {
         apply(&mut balances, index, transfer);
     }
-    let new_root = state_root(&balances);
+    let transition = Transition {
+        old_root,
+        new_root: state_root(&balances),
+    };
 
     println!(
         "rollup: applied {} transfers over {} accounts",
         transfers.len(),
         balances.len()
     );
-    cairn_zkvm::io::commit_slice(&old_root);
-    cairn_zkvm::io::commit_slice(&new_root);
+    cairn_zkvm::io::commit_slice(&transition.to_bytes());
 }
