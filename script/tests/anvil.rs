@@ -27,6 +27,7 @@ use cairn_groth16::{
     dev_setup, parse_proof_bytes, proof_bytes, selector, ExampleCircuit, Groth16VerifyingKey,
 };
 use cairn_sdk::{Profile, SnarkProof};
+use rollup_types::Transition;
 
 /// Anvil's first default account.
 const ANVIL_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -133,8 +134,8 @@ fn fixture() -> Fixture {
     let vk_path = dir.join("rollup_groth16_vk.json");
     let vk = cairn_deploy::read_verifying_key(&vk_path).unwrap();
     let proof = cairn_deploy::read_proof(&dir.join("rollup.groth16")).unwrap();
-    let transition = rollup_types::Transition::from_bytes(&proof.public_values)
-        .expect("the rollup commits oldRoot ‖ newRoot");
+    let transition =
+        Transition::from_bytes(&proof.public_values).expect("the rollup commits oldRoot ‖ newRoot");
     // A with its sign flipped: well-formed points, failing pairing check.
     let mut bad = parse_proof_bytes(&proof.proof_bytes, selector(&vk)).unwrap();
     bad.0.a = -bad.0.a;

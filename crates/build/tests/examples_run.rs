@@ -183,6 +183,7 @@ fn rollup_commits_old_and_new_state_roots() {
         .contains("applied 4 transfers"));
 }
 
+/// `rollup-types` lies outside the workspace (with the guests), so its encoding is tested here.
 #[test]
 fn rollup_public_values_decode_as_one_transition_and_nothing_else() {
     let transition = Transition {
@@ -204,7 +205,7 @@ fn rollup_empty_state_root_is_sha256_of_nothing() {
     let execution = run(
         "rollup",
         vec![
-            encode(&BTreeMap::<[u8; 20], u64>::new()),
+            encode(&BTreeMap::<Address, u64>::new()),
             encode(&Vec::<Transfer>::new()),
         ],
     );

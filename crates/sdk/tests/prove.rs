@@ -2,7 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use cairn_sdk::{CairnProof, ConfigId, Inputs, Profile, ProverClient, SdkError};
-use rollup_types::Transfer;
+use rollup_types::{Address, Transfer};
 
 fn elf(name: &str) -> Vec<u8> {
     std::fs::read(cairn_build::build_example(name).unwrap()).unwrap()
@@ -78,7 +78,7 @@ fn example_inputs(name: &str) -> Inputs {
             inputs.write(&"user.tags.1".to_string()).unwrap();
         }
         "rollup" => {
-            let state: std::collections::BTreeMap<[u8; 20], u64> = [([1; 20], 50), ([2; 20], 7)].into();
+            let state: std::collections::BTreeMap<Address, u64> = [([1; 20], 50), ([2; 20], 7)].into();
             inputs.write(&state).unwrap();
             inputs.write(&vec![Transfer { from: [1; 20], to: [9; 20], amount: 20 }]).unwrap();
         }

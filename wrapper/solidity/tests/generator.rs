@@ -17,6 +17,7 @@ use cairn_solidity::{
     Fixture, SolidityError, REGENERATE_COMMAND,
 };
 use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
+use rollup_types::Transition;
 use sha2::{Digest, Sha256};
 
 /// `w · 1 = x` for the one public input `x` and a witness `w`.
@@ -56,7 +57,7 @@ fn synthetic() -> &'static (Groth16VerifyingKey, Fixture) {
         program_vkey[0] &= 0x1f;
         let old_root = sha256(&[b"cairn-solidity synthetic genesis root"]);
         let new_root = sha256(&[b"cairn-solidity synthetic root after one batch"]);
-        let public_values = [old_root, new_root].concat();
+        let public_values = Transition { old_root, new_root }.to_bytes().to_vec();
         let x = public_input(&program_vkey, &public_values);
         let keys = dev_setup(Equal(None), [0x5e; 32]).unwrap();
         let proof = prove(

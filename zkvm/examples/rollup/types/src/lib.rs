@@ -49,7 +49,8 @@ impl Transition {
 
     /// Decodes public values; `None` unless they are exactly [`Self::LEN`] bytes.
     pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
-        let (old, new) = <&[u8; Self::LEN]>::try_from(bytes).ok()?.split_at(32);
-        Some(Self { old_root: old.try_into().ok()?, new_root: new.try_into().ok()? })
+        let (old_root, rest) = bytes.split_first_chunk::<32>()?;
+        let new_root = <&[u8; 32]>::try_from(rest).ok()?;
+        Some(Self { old_root: *old_root, new_root: *new_root })
     }
 }
