@@ -11,14 +11,18 @@
 //!
 //! `regenerate_plonk` does the same for PLONK; `regenerate_contracts` only rewrites
 //! `contracts/generated/` from the committed keys (after a change to the generator), which
-//! `contracts_are_generated_from_the_committed_keys` checks in every test run.
+//! `contracts_are_generated_from_the_committed_keys` checks in every test run. Each wrap also
+//! records its circuit's digest (`test/fixtures/rollup_*.circuit`), so that
+//! `fixtures_are_from_the_current_guest_and_circuits` notices a guest or circuit change that
+//! was not followed by a regeneration (the committed key and proof would still match each other).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use cairn_sdk::{ConfigId, Inputs, KeyCache, PlonkWrapOptions, Profile, ProverClient, WrapOptions};
 use cairn_solidity::{write_fixtures, write_plonk_fixtures, Fixture};
+use cairn_wrapper::circuit::StarkVerifierCircuit;
 use rollup_types::{Address, Transfer, Transition};
 
 fn account(n: u8) -> Address {
@@ -26,6 +30,16 @@ fn account(n: u8) -> Address {
     a[0] = 0xca;
     a[19] = n;
     a
+}
+
+/// The repository's `test/fixtures`.
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test/fixtures")
+}
+
+/// The file recording the digest of the circuit a fixture's key was made for.
+fn circuit_file(system: &str) -> PathBuf {
+    fixtures().join(format!("rollup_{system}.circuit"))
 }
 
 /// The rollup batch's outer TEST-profile proof, its proving key and the client.
@@ -68,6 +82,7 @@ fn regenerate() {
     let dir = root.join("test/fixtures");
     proof.save(&Profile::TEST, &dir.join("rollup.groth16")).unwrap();
     std::fs::write(dir.join("rollup_groth16_vk.json"), cairn_groth16::to_snarkjs_vk_json(&wrapped.vk)).unwrap();
+    std::fs::write(circuit_file("groth16"), format!("{}\n", hex::encode(wrapped.circuit_digest))).unwrap();
     println!("wrote {}/rollup.groth16 and rollup_groth16_vk.json ({} constraints)", dir.display(), wrapped.constraints);
 }
 
@@ -95,6 +110,7 @@ fn regenerate_plonk() {
     let dir = root.join("test/fixtures");
     proof.save(&Profile::TEST, &dir.join("rollup.plonk")).unwrap();
     std::fs::write(dir.join("rollup_plonk_vk.json"), wrapped.vk.to_json()).unwrap();
+    std::fs::write(circuit_file("plonk"), format!("{}\n", hex::encode(wrapped.circuit_digest))).unwrap();
     println!("wrote {}/rollup.plonk and rollup_plonk_vk.json ({} rows, k = {})", dir.display(), wrapped.rows, wrapped.k);
 }
 
@@ -126,6 +142,33 @@ fn contracts_are_generated_from_the_committed_keys() {
         assert!(
             committed == generated,
             "{path} is stale: run `cargo test -p cairn-solidity --test regenerate -- --ignored regenerate_contracts`"
+        );
+    }
+}
+
+/// The committed fixtures come from today's guest and today's wrap circuits: the rollup batch
+/// proven afresh has the fixtures' program key and public values, and its Groth16 and PLONK
+/// circuits have the digests recorded when the fixtures' keys were made. Shape only: no setup,
+/// no SNARK proving.
+#[test]
+fn fixtures_are_from_the_current_guest_and_circuits() {
+    let stale = "run `cargo test -p cairn-solidity --test regenerate -- --ignored regenerate`";
+    let (client, pk, stark) = rollup_proof();
+    for file in ["rollup.groth16", "rollup.plonk"] {
+        let (_, fixture) = cairn_sdk::SnarkProof::load(&fixtures().join(file)).unwrap();
+        let (fixture_key, guest_key) = (hex::encode(fixture.program_vkey), hex::encode(stark.program_vkey));
+        assert_eq!(fixture_key, guest_key, "{file} is for another build of the guest: {stale}");
+        assert_eq!(fixture.public_values, stark.public_values, "{file} has other public values: {stale}");
+    }
+    let circuit = client.wrap_circuit(&stark, &pk.prepared_vk().unwrap(), true).unwrap();
+    let (groth16, _) = cairn_groth16::r1cs_digest(StarkVerifierCircuit::new(circuit.shape().clone(), None)).unwrap();
+    let plonk = cairn_plonk::circuit_digest(&cairn_plonk::synthesize(circuit.shape(), None).unwrap().layout);
+    for (system, digest) in [("groth16", groth16), ("plonk", plonk)] {
+        let recorded = std::fs::read_to_string(circuit_file(system)).unwrap();
+        assert_eq!(
+            recorded.trim(),
+            hex::encode(digest),
+            "the {system} wrap circuit changed since its fixtures: {stale}"
         );
     }
 }
