@@ -32,14 +32,29 @@ fn account(n: u8) -> Address {
     a
 }
 
+/// The repository's root.
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
 /// The repository's `test/fixtures`.
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test/fixtures")
+    repo().join("test/fixtures")
 }
 
 /// The file recording the digest of the circuit a fixture's key was made for.
 fn circuit_file(system: &str) -> PathBuf {
     fixtures().join(format!("rollup_{system}.circuit"))
+}
+
+/// Records the digest of the circuit `system`'s fixture key was made for (hex, one line).
+fn record_circuit(system: &str, digest: &[u8; 32]) {
+    std::fs::write(circuit_file(system), format!("{}\n", hex::encode(digest))).unwrap();
+}
+
+/// The digest [`record_circuit`] recorded, as hex.
+fn recorded_circuit(system: &str) -> String {
+    std::fs::read_to_string(circuit_file(system)).unwrap().trim().to_owned()
 }
 
 /// The rollup batch's outer TEST-profile proof, its proving key and the client.
@@ -62,7 +77,7 @@ fn rollup_proof() -> (ProverClient, cairn_sdk::ProvingKey, cairn_sdk::CairnProof
 #[test]
 #[ignore = "rewrites fixtures in the repository (proves and wraps the rollup guest, ~2 min)"]
 fn regenerate() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = repo();
     let (client, pk, stark) = rollup_proof();
     let cache = KeyCache::new(root.join("target/cairn-fixture-keys"));
     let options = WrapOptions { allow_insecure_profile: true, ..WrapOptions::default() };
@@ -79,17 +94,17 @@ fn regenerate() {
     for path in write_fixtures(&root, &wrapped.vk, &fixture).unwrap() {
         println!("wrote {}", path.display());
     }
-    let dir = root.join("test/fixtures");
+    let dir = fixtures();
     proof.save(&Profile::TEST, &dir.join("rollup.groth16")).unwrap();
     std::fs::write(dir.join("rollup_groth16_vk.json"), cairn_groth16::to_snarkjs_vk_json(&wrapped.vk)).unwrap();
-    std::fs::write(circuit_file("groth16"), format!("{}\n", hex::encode(wrapped.circuit_digest))).unwrap();
+    record_circuit("groth16", &wrapped.circuit_digest);
     println!("wrote {}/rollup.groth16 and rollup_groth16_vk.json ({} constraints)", dir.display(), wrapped.constraints);
 }
 
 #[test]
 #[ignore = "rewrites the PLONK fixtures in the repository (proves and wraps the rollup guest, ~5 min)"]
 fn regenerate_plonk() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = repo();
     let (client, pk, stark) = rollup_proof();
     let cache = KeyCache::new(root.join("target/cairn-fixture-keys"));
     let options = PlonkWrapOptions { allow_insecure_profile: true, ..PlonkWrapOptions::default() };
@@ -107,19 +122,19 @@ fn regenerate_plonk() {
     for path in written {
         println!("wrote {}", path.display());
     }
-    let dir = root.join("test/fixtures");
+    let dir = fixtures();
     proof.save(&Profile::TEST, &dir.join("rollup.plonk")).unwrap();
     std::fs::write(dir.join("rollup_plonk_vk.json"), wrapped.vk.to_json()).unwrap();
-    std::fs::write(circuit_file("plonk"), format!("{}\n", hex::encode(wrapped.circuit_digest))).unwrap();
+    record_circuit("plonk", &wrapped.circuit_digest);
     println!("wrote {}/rollup.plonk and rollup_plonk_vk.json ({} rows, k = {})", dir.display(), wrapped.rows, wrapped.k);
 }
 
 /// The generated contracts as the generator makes them from the committed keys
 /// (`test/fixtures/rollup_groth16_vk.json`, `rollup_plonk_vk.json`), by repository path.
-fn contracts_of_committed_keys(root: &Path) -> Vec<(&'static str, String)> {
-    let json = std::fs::read_to_string(root.join("test/fixtures/rollup_groth16_vk.json")).unwrap();
+fn contracts_of_committed_keys() -> Vec<(&'static str, String)> {
+    let json = std::fs::read_to_string(fixtures().join("rollup_groth16_vk.json")).unwrap();
     let groth16 = cairn_groth16::from_snarkjs_vk_json(&json).unwrap();
-    let json = std::fs::read_to_string(root.join("test/fixtures/rollup_plonk_vk.json")).unwrap();
+    let json = std::fs::read_to_string(fixtures().join("rollup_plonk_vk.json")).unwrap();
     let plonk = cairn_sdk::PlonkVerifierKey::from_json(&json).unwrap();
     let code = plonk.snark_verifier_solidity().unwrap();
     vec![
@@ -136,8 +151,8 @@ fn contracts_of_committed_keys(root: &Path) -> Vec<(&'static str, String)> {
 /// to the generator or its templates: `regenerate_contracts`).
 #[test]
 fn contracts_are_generated_from_the_committed_keys() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    for (path, generated) in contracts_of_committed_keys(&root) {
+    let root = repo();
+    for (path, generated) in contracts_of_committed_keys() {
         let committed = std::fs::read_to_string(root.join(path)).unwrap();
         assert!(
             committed == generated,
@@ -164,9 +179,8 @@ fn fixtures_are_from_the_current_guest_and_circuits() {
     let (groth16, _) = cairn_groth16::r1cs_digest(StarkVerifierCircuit::new(circuit.shape().clone(), None)).unwrap();
     let plonk = cairn_plonk::circuit_digest(&cairn_plonk::synthesize(circuit.shape(), None).unwrap().layout);
     for (system, digest) in [("groth16", groth16), ("plonk", plonk)] {
-        let recorded = std::fs::read_to_string(circuit_file(system)).unwrap();
         assert_eq!(
-            recorded.trim(),
+            recorded_circuit(system),
             hex::encode(digest),
             "the {system} wrap circuit changed since its fixtures: {stale}"
         );
@@ -176,8 +190,8 @@ fn fixtures_are_from_the_current_guest_and_circuits() {
 #[test]
 #[ignore = "rewrites contracts/generated/*.sol from the committed keys (no proving)"]
 fn regenerate_contracts() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    for (path, generated) in contracts_of_committed_keys(&root) {
+    let root = repo();
+    for (path, generated) in contracts_of_committed_keys() {
         std::fs::write(root.join(path), generated).unwrap();
         println!("wrote {path}");
     }
@@ -187,9 +201,8 @@ fn regenerate_contracts() {
 /// that reads its calldata otherwise, or lacks a piece it relies on, is refused.
 #[test]
 fn plonk_generator_refuses_unexpected_verifier_code() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let key = cairn_sdk::PlonkVerifierKey::from_json(
-        &std::fs::read_to_string(root.join("test/fixtures/rollup_plonk_vk.json")).unwrap(),
+        &std::fs::read_to_string(fixtures().join("rollup_plonk_vk.json")).unwrap(),
     )
     .unwrap();
     let code = key.snark_verifier_solidity().unwrap();
