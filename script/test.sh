@@ -36,6 +36,8 @@ elif [[ ! -d .git && -f Cargo.lock ]]; then
 fi
 cargo_args+=(--no-fail-fast "$@")
 printf '%s\n' "$(cargo --version)" "$(rustc --version)"
+# The build takes about 2 GB under target/: say what the disk has, for when it runs out.
+df -h . | sed 's/^/  /'
 echo "+ cargo ${cargo_args[*]}"
 status=0
 cargo "${cargo_args[@]}" || status=$?
