@@ -2,7 +2,8 @@
 # Cairn's full test run, as CI runs it (.ci/run):
 #   1. script/setup.sh      install whatever is missing (fast when nothing is)
 #   2. cargo test           the Rust workspace (--locked when Cargo.lock is committed)
-#   3. forge test           the Solidity contracts, once contracts/ has any
+#   3. forge build, test    the Solidity contracts, once contracts/ has any:
+#                           compiled and linted (warnings fail), then tested
 # Every step runs even when an earlier test step fails; the exit status is
 # non-zero when any failed. Extra arguments are passed to `cargo test`.
 set -euo pipefail
@@ -46,6 +47,11 @@ record "cargo test" "$status"
 section "forge test"
 if [[ -d contracts ]] && [[ -n "$(find contracts -name '*.sol' -print -quit)" ]]; then
   # Run from the repository root: foundry.toml names solc as script/solc.
+  # `forge test` does not lint; `forge build` does, and foundry.toml denies warnings.
+  echo "+ forge build"
+  status=0
+  node_modules/.bin/forge build || status=$?
+  record "forge build (compile, lint)" "$status"
   echo "+ forge test -vvv"
   status=0
   node_modules/.bin/forge test -vvv || status=$?
