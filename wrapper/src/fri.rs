@@ -149,6 +149,9 @@ pub struct FriChallenges<V> {
 
 /// Inputs whose shape FRI (or this gadget) rejects; wrong values instead make the circuit
 /// unsatisfiable.
+///
+/// Every variant that wraps another error prints it in its message and does not return it
+/// from `source()`, so reporters that walk the chain (anyhow's `{:#}`) print each cause once.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum FriError {
     /// Parameters this gadget does not verify.
@@ -175,20 +178,20 @@ pub enum FriError {
         reason: &'static str,
     },
     /// An input opening's shape.
-    #[error("input round {round}: {source}")]
+    #[error("input round {round}: {cause}")]
     Input {
         /// Input round.
         round: usize,
         /// The MMCS error.
-        source: MmcsError,
+        cause: MmcsError,
     },
     /// A commit-phase opening's shape.
-    #[error("fold round {round}: {source}")]
+    #[error("fold round {round}: {cause}")]
     Fold {
         /// Fold round.
         round: usize,
         /// The MMCS error.
-        source: MmcsError,
+        cause: MmcsError,
     },
 }
 
@@ -374,7 +377,7 @@ fn verify_checked<B: CircuitBuilder>(
                 siblings: &q.inputs[round].path,
             })
             .collect();
-        merkle::verify_queries(b, &claim.cap, shapes, &openings).map_err(|source| FriError::Input { round, source })?;
+        merkle::verify_queries(b, &claim.cap, shapes, &openings).map_err(|cause| FriError::Input { round, cause })?;
     }
     // Commit-phase openings: the pair `[lower, upper]` of round `k` in a tree of half its height.
     for (k, commit) in proof.commits.iter().enumerate() {
@@ -386,7 +389,7 @@ fn verify_checked<B: CircuitBuilder>(
             .zip(&fold_rows)
             .map(|((bits, q), rows)| QueryOpening { index_bits: &bits[k + 1..], rows: &rows[k..=k], siblings: &q.folds[k].path })
             .collect();
-        merkle::verify_queries(b, commit, &[leaf_shape], &openings).map_err(|source| FriError::Fold { round: k, source })?;
+        merkle::verify_queries(b, commit, &[leaf_shape], &openings).map_err(|cause| FriError::Fold { round: k, cause })?;
     }
     Ok(())
 }
@@ -421,13 +424,13 @@ fn check_openings<V: Clone>(
     for (bits, q) in challenges.indices.iter().zip(&proof.queries) {
         for (round, ((claim, (shapes, log_round_max)), opening)) in rounds.iter().zip(input_shapes).zip(&q.inputs).enumerate() {
             sponge::check_shape(claim.cap.len(), shapes, *log_round_max, &opening.rows, opening.path.len())
-                .map_err(|source| FriError::Input { round, source })?;
+                .map_err(|cause| FriError::Input { round, cause })?;
         }
         for (k, (commit, fold)) in proof.commits.iter().zip(&q.folds).enumerate() {
             let leaf_shape = MatrixShape { width: FOLD_LEAF_WIDTH, height: 1 << (shape.log_max - k - 1) };
             let leaf = vec![fold.sibling[0].clone(); FOLD_LEAF_WIDTH];
             sponge::check_shape(commit.len(), &[leaf_shape], bits.len() - k - 1, &[leaf], fold.path.len())
-                .map_err(|source| FriError::Fold { round: k, source })?;
+                .map_err(|cause| FriError::Fold { round: k, cause })?;
         }
     }
     Ok(())

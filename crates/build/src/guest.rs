@@ -109,9 +109,9 @@ pub fn guest_rustflags(toolchain: &Toolchain) -> Vec<String> {
 /// `[package.metadata.cairn] std = true`, else `riscv32im-unknown-none-elf`.
 pub fn build_guest(path: &Path, opts: &BuildOptions) -> Result<BuiltGuest, BuildError> {
     let manifest = path.join("Cargo.toml");
-    let manifest = fs::canonicalize(&manifest).map_err(|source| BuildError::Io {
+    let manifest = fs::canonicalize(&manifest).map_err(|cause| BuildError::Io {
         what: format!("cannot find guest manifest {}", manifest.display()),
-        source,
+        cause,
     })?;
     let guest_dir = manifest.parent().unwrap_or(Path::new("/")).to_path_buf();
     let toolchain = match &opts.toolchain {
@@ -157,9 +157,9 @@ pub fn build_guest(path: &Path, opts: &BuildOptions) -> Result<BuiltGuest, Build
         Stdio::inherit()
     });
 
-    let out = cmd.output().map_err(|source| BuildError::Spawn {
+    let out = cmd.output().map_err(|cause| BuildError::Spawn {
         program: toolchain.cargo.clone(),
-        source,
+        cause,
     })?;
     if !out.status.success() {
         return Err(BuildError::CargoFailed {
@@ -173,9 +173,9 @@ pub fn build_guest(path: &Path, opts: &BuildOptions) -> Result<BuiltGuest, Build
             guest: guest_dir.clone(),
             bin: bin.clone(),
         })?;
-    let bytes = fs::read(&elf_path).map_err(|source| BuildError::Io {
+    let bytes = fs::read(&elf_path).map_err(|cause| BuildError::Io {
         what: format!("cannot read built ELF {}", elf_path.display()),
-        source,
+        cause,
     })?;
     let entry = elf::check(&bytes).map_err(|reason| BuildError::BadElf {
         path: elf_path.clone(),
@@ -279,9 +279,9 @@ fn read_package(toolchain: &Toolchain, manifest: &Path) -> Result<GuestPackage, 
     let out = cmd
         .stdin(Stdio::null())
         .output()
-        .map_err(|source| BuildError::Spawn {
+        .map_err(|cause| BuildError::Spawn {
             program: toolchain.cargo.clone(),
-            source,
+            cause,
         })?;
     let metadata_error = |reason: String| BuildError::Metadata {
         manifest: manifest.to_path_buf(),

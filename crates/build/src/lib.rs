@@ -21,6 +21,9 @@ pub use guest::{build_guest, guest_rustflags, BuildOptions, BuiltGuest, GuestTar
 pub use toolchain::{Toolchain, ToolchainSource, INSTALL_HINT, MIN_RUSTC};
 
 /// Why a guest could not be built.
+///
+/// Every variant that wraps another error prints it in its message and does not return it
+/// from `source()`, so reporters that walk the chain (anyhow's `{:#}`) print each cause once.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
     /// No toolchain can build guests; `attempts` lists each candidate and what it lacks.
@@ -30,20 +33,20 @@ pub enum BuildError {
         attempts: String,
     },
     /// A file could not be found, read or written.
-    #[error("{what}: {source}")]
+    #[error("{what}: {cause}")]
     Io {
         /// What was being done.
         what: String,
         /// The underlying error.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// A program could not be started.
-    #[error("cannot run {}: {source}", program.display())]
+    #[error("cannot run {}: {cause}", program.display())]
     Spawn {
         /// The program.
         program: PathBuf,
         /// The underlying error.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// `cargo metadata` failed or described no usable package.
     #[error("cannot read guest manifest {}: {reason}", manifest.display())]

@@ -10,26 +10,29 @@ use crate::prover::{CairnProof, PreparedVerifyingKey, ProvingKey, VerifyingKey};
 use crate::{Inputs, PublicValues};
 
 /// Errors from the host SDK.
+///
+/// Every variant that wraps another error prints it in its message and does not return it
+/// from `source()`, so reporters that walk the chain (anyhow's `{:#}`) print each cause once.
 #[derive(Debug, thiserror::Error)]
 pub enum SdkError {
     /// The ELF could not be loaded.
     #[error("cannot load guest program: {0}")]
-    Elf(#[from] ElfError),
+    Elf(ElfError),
     /// The guest failed during execution.
     #[error("guest execution failed: {0}")]
-    Execution(#[from] ExecutionError),
+    Execution(ExecutionError),
     /// The execution cannot be proven (non-zero exit code, too long, ...).
     #[error("cannot prove this execution: {0}")]
-    Trace(#[from] TraceError),
+    Trace(TraceError),
     /// Building the verifying key failed.
     #[error("setup failed: {0}")]
     Setup(String),
     /// The prover failed.
     #[error("proving failed: {0}")]
-    Prove(#[from] ProveError),
+    Prove(ProveError),
     /// The proof does not verify.
     #[error("invalid proof: {0}")]
-    Verify(#[from] VerifyError),
+    Verify(VerifyError),
     /// The proof is for another program.
     #[error("the proof is for program 0x{}, but the verifying key is for program 0x{}", hex(found), hex(expected))]
     WrongProgram {
@@ -55,8 +58,30 @@ pub enum SdkError {
     Groth16(cairn_groth16::Groth16Error),
     /// The PLONK backend failed (parameters, keys, proving, verification, key files).
     #[error("plonk: {0}")]
-    Plonk(#[from] cairn_plonk::PlonkError),
+    Plonk(cairn_plonk::PlonkError),
 }
+
+/// `From` for each variant that wraps a lower layer's error (written out rather than
+/// `#[from]`, which would also make the error its `source()`: see [`SdkError`]).
+macro_rules! wrap_errors {
+    ($($variant:ident($ty:ty)),* $(,)?) => {
+        $(impl From<$ty> for SdkError {
+            fn from(e: $ty) -> Self {
+                Self::$variant(e)
+            }
+        })*
+    };
+}
+
+wrap_errors!(
+    Elf(ElfError),
+    Execution(ExecutionError),
+    Trace(TraceError),
+    Prove(ProveError),
+    Verify(VerifyError),
+    Groth16(cairn_groth16::Groth16Error),
+    Plonk(cairn_plonk::PlonkError),
+);
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()

@@ -4,15 +4,18 @@ use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
 /// Why committed values could not be read back.
+///
+/// Every variant that wraps another error prints it in its message and does not return it
+/// from `source()`, so reporters that walk the chain (anyhow's `{:#}`) print each cause once.
 #[derive(Debug, thiserror::Error)]
 pub enum PublicValuesError {
     /// The next bytes are not a value of the requested type.
-    #[error("public values at offset {offset} do not decode as the requested type: {source}")]
+    #[error("public values at offset {offset} do not decode as the requested type: {cause}")]
     Decode {
         /// Where decoding started.
         offset: usize,
         /// The decoder's error.
-        source: postcard::Error,
+        cause: postcard::Error,
     },
 }
 
@@ -33,7 +36,7 @@ impl PublicValues {
     pub fn read<T: DeserializeOwned>(&mut self) -> Result<T, PublicValuesError> {
         let offset = self.cursor;
         let (value, rest) = postcard::take_from_bytes(&self.bytes[offset..])
-            .map_err(|source| PublicValuesError::Decode { offset, source })?;
+            .map_err(|cause| PublicValuesError::Decode { offset, cause })?;
         self.cursor = self.bytes.len() - rest.len();
         Ok(value)
     }

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use cairn_groth16::{
-    dev_setup, import_zkey_file, parse_proof_bytes, proof_bytes, r1cs_digest, selector, vk_hash, Groth16Error,
-    Groth16Keys, Groth16VerifyingKey,
+    dev_setup, import_zkey_file, parse_proof_bytes, proof_bytes, r1cs_digest, selector, vk_hash, Groth16Keys,
+    Groth16VerifyingKey,
 };
 use cairn_machine::{Claim, Machine};
 use cairn_stark::{read_file, write_file, ConfigId, FileKind, Profile, ProofBody, Val};
@@ -327,10 +327,4 @@ pub(crate) fn write_atomically_with(
         return Err(e);
     }
     std::fs::rename(&tmp, path).map_err(|e| io_err("rename", &tmp, e))
-}
-
-impl From<Groth16Error> for SdkError {
-    fn from(e: Groth16Error) -> Self {
-        Self::Groth16(e)
-    }
 }

@@ -94,6 +94,9 @@ pub struct Header {
 }
 
 /// Why a file could not be written or read.
+///
+/// Every variant that wraps another error prints it in its message and does not return it
+/// from `source()`, so reporters that walk the chain (anyhow's `{:#}`) print each cause once.
 #[derive(Debug, Error)]
 pub enum FileError {
     /// The magic is missing.
@@ -128,12 +131,12 @@ pub enum FileError {
     #[error("unknown security profile id {0}")]
     UnknownProfile(u8),
     /// The body does not decode.
-    #[error("truncated or corrupt {kind} body: {source}")]
+    #[error("truncated or corrupt {kind} body: {cause}")]
     Body {
         /// The kind being decoded.
         kind: FileKind,
         /// The decoder's error.
-        source: postcard::Error,
+        cause: postcard::Error,
     },
     /// Bytes follow the body.
     #[error("corrupt {kind} body: {extra} unexpected trailing bytes")]
@@ -152,12 +155,12 @@ pub enum FileError {
         content: String,
     },
     /// The payload could not be encoded.
-    #[error("cannot encode {kind}: {source}")]
+    #[error("cannot encode {kind}: {cause}")]
     Encode {
         /// The kind being encoded.
         kind: FileKind,
         /// The encoder's error.
-        source: postcard::Error,
+        cause: postcard::Error,
     },
 }
 
@@ -172,7 +175,7 @@ pub fn write_file<T: Serialize>(
     out.extend_from_slice(&MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
     out.extend_from_slice(&[kind.id(), config.id(), profile.id]);
-    postcard::to_extend(value, out).map_err(|source| FileError::Encode { kind, source })
+    postcard::to_extend(value, out).map_err(|cause| FileError::Encode { kind, cause })
 }
 
 /// Decodes and checks a header, returning it and the body bytes.
@@ -215,9 +218,9 @@ pub fn read_file<T: DeserializeOwned>(
             found: header.kind,
         });
     }
-    let (value, rest) = postcard::take_from_bytes(body).map_err(|source| FileError::Body {
+    let (value, rest) = postcard::take_from_bytes(body).map_err(|cause| FileError::Body {
         kind: expected,
-        source,
+        cause,
     })?;
     if !rest.is_empty() {
         return Err(FileError::TrailingBytes {

@@ -18,20 +18,35 @@ use crate::proof::{check_shapes, count, AirFor, ProofBody, ShapeError, StarkAir,
 use crate::setup::{setup, Prepared, SetupConfig, SetupData, SetupMismatch, StarkSetup};
 
 /// Proving (or setup) failed.
+///
+/// Every variant that wraps another error prints it in its message and does not return it
+/// from `source()`, so reporters that walk the chain (anyhow's `{:#}`) print each cause once.
 #[derive(Debug, Error)]
 pub enum ProveError {
     /// The inputs do not fit the AIRs or the profile.
     #[error("bad prover input: {0}")]
-    Shape(#[from] ShapeError),
+    Shape(ShapeError),
     /// The configuration could not be built.
     #[error(transparent)]
     Config(#[from] ConfigError),
     /// The AIRs or traces do not fit the setup.
     #[error("setup mismatch: {0}")]
-    SetupMismatch(#[from] SetupMismatch),
+    SetupMismatch(SetupMismatch),
     /// Plonky3 rejected the inputs while committing or opening.
     #[error("STARK prover: {0}")]
     Stark(String),
+}
+
+impl From<ShapeError> for ProveError {
+    fn from(e: ShapeError) -> Self {
+        Self::Shape(e)
+    }
+}
+
+impl From<SetupMismatch> for ProveError {
+    fn from(e: SetupMismatch) -> Self {
+        Self::SetupMismatch(e)
+    }
 }
 
 /// What the generic drivers need from a configuration; both of ours satisfy it.

@@ -16,6 +16,9 @@ use crate::prove::ProveError;
 use crate::setup::{setup, Prepared, SetupConfig, SetupData, SetupMismatch, StarkSetup};
 
 /// Why a proof was rejected.
+///
+/// Every variant that wraps another error prints it in its message and does not return it
+/// from `source()`, so reporters that walk the chain (anyhow's `{:#}`) print each cause once.
 #[derive(Debug, Error)]
 pub enum VerifyError {
     /// The proof was made in another configuration than the verifier expects.
@@ -36,7 +39,7 @@ pub enum VerifyError {
     },
     /// Instance counts, public values or degree bits do not fit the AIRs or the profile.
     #[error("proof shape: {0}")]
-    Shape(#[from] ShapeError),
+    Shape(ShapeError),
     /// The proof's envelope is inconsistent with its body.
     #[error("malformed proof: {0}")]
     Malformed(String),
@@ -48,10 +51,22 @@ pub enum VerifyError {
     Setup(String),
     /// The AIRs, the proof's heights or the expected parameters do not fit the setup.
     #[error("setup mismatch: {0}")]
-    SetupMismatch(#[from] SetupMismatch),
+    SetupMismatch(SetupMismatch),
     /// Plonky3's verifier rejected the proof (`BatchVerificationError` as Debug).
     #[error("STARK verification failed: {0}")]
     Stark(String),
+}
+
+impl From<ShapeError> for VerifyError {
+    fn from(e: ShapeError) -> Self {
+        Self::Shape(e)
+    }
+}
+
+impl From<SetupMismatch> for VerifyError {
+    fn from(e: SetupMismatch) -> Self {
+        Self::SetupMismatch(e)
+    }
 }
 
 impl From<ProveError> for VerifyError {

@@ -68,6 +68,9 @@ pub enum EncodingError {
 }
 
 /// Errors of setup, proving, verification, import and export.
+///
+/// Every variant that wraps another error prints it in its message and does not return it
+/// from `source()`, so reporters that walk the chain (anyhow's `{:#}`) print each cause once.
 #[derive(Debug, Error)]
 pub enum Groth16Error {
     /// The proof does not verify against the key and public input.
@@ -96,7 +99,7 @@ pub enum Groth16Error {
     Unsatisfied(String),
     /// Constraint synthesis failed.
     #[error("constraint synthesis failed: {0}")]
-    Synthesis(#[from] SynthesisError),
+    Synthesis(SynthesisError),
     /// The proving key was made for a circuit of another shape.
     #[error("the proving key does not match the circuit: {0}")]
     KeyMismatch(String),
@@ -111,10 +114,22 @@ pub enum Groth16Error {
     TooLarge(String),
     /// Reading or writing failed.
     #[error("i/o: {0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
     /// Arkworks (de)serialisation of a key failed.
     #[error("serialisation: {0}")]
     Serialization(String),
+}
+
+impl From<SynthesisError> for Groth16Error {
+    fn from(e: SynthesisError) -> Self {
+        Self::Synthesis(e)
+    }
+}
+
+impl From<std::io::Error> for Groth16Error {
+    fn from(e: std::io::Error) -> Self {
+        Self::Io(e)
+    }
 }
 
 impl From<ark_serialize::SerializationError> for Groth16Error {

@@ -3,11 +3,14 @@
 use thiserror::Error;
 
 /// What went wrong in setup, proving or verification.
+///
+/// Every variant that wraps another error prints it in its message and does not return it
+/// from `source()`, so reporters that walk the chain (anyhow's `{:#}`) print each cause once.
 #[derive(Debug, Error)]
 pub enum PlonkError {
     /// The STARK witness does not fit the circuit's shape.
     #[error("verifier circuit: {0}")]
-    Circuit(#[from] cairn_wrapper::verifier::VerifierError),
+    Circuit(cairn_wrapper::verifier::VerifierError),
     /// The witness violates a row of the circuit (the STARK proof does not verify).
     #[error(
         "the witness violates row {row} of the PLONK circuit (section {section}): the STARK proof does not verify"
@@ -35,12 +38,12 @@ pub enum PlonkError {
         max: u32,
     },
     /// A KZG parameters or key file could not be read.
-    #[error("{what}: {source}")]
+    #[error("{what}: {cause}")]
     Io {
         /// What was being read or written.
         what: String,
         /// The underlying error.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// halo2 refused to generate keys or a proof.
     #[error("halo2 {stage}: {message}")]
@@ -63,4 +66,10 @@ pub enum PlonkError {
     /// The proof does not verify.
     #[error("invalid PLONK proof: {0}")]
     InvalidProof(String),
+}
+
+impl From<cairn_wrapper::verifier::VerifierError> for PlonkError {
+    fn from(e: cairn_wrapper::verifier::VerifierError) -> Self {
+        Self::Circuit(e)
+    }
 }

@@ -81,7 +81,7 @@ pub fn write_proving_key(
     params: &KzgParams,
     path: &Path,
 ) -> Result<(), PlonkError> {
-    let io = |source| PlonkError::Io { what: format!("PLONK proving key {}", path.display()), source };
+    let io = |cause| PlonkError::Io { what: format!("PLONK proving key {}", path.display()), cause };
     let mut file = File::create(path).map_err(io)?;
     file.write_all(&[0u8; HEADER]).map_err(io)?;
     let mut out = Hashing { inner: BufWriter::with_capacity(1 << 20, file), hash: Sha256::new(), len: 0 };
@@ -100,7 +100,7 @@ pub fn write_proving_key(
 pub fn read_proving_key(path: &Path, circuit: &[u8; 32], params: &KzgParams) -> Result<PlonkProvingKey, PlonkError> {
     cpu_supported()?;
     let what = || format!("PLONK proving key {}", path.display());
-    let io = |source| PlonkError::Io { what: what(), source };
+    let io = |cause| PlonkError::Io { what: what(), cause };
     let bad = |why: &str| PlonkError::BadFile(format!("PLONK proving key {}: {why}", path.display()));
     let mut file = File::open(path).map_err(io)?;
     let size = file.metadata().map_err(io)?.len();

@@ -139,5 +139,5 @@ pub fn vk_bytes(vk: &PlonkVerifyingKey) -> Vec<u8> {
 /// A verifying key from [`vk_bytes`].
 pub fn vk_from_bytes(bytes: &[u8]) -> Result<PlonkVerifyingKey, PlonkError> {
     VerifyingKey::from_bytes::<CairnCircuit>(bytes, SerdeFormat::RawBytes, ())
-        .map_err(|source| PlonkError::Io { what: "PLONK verifying key".into(), source })
+        .map_err(|cause| PlonkError::Io { what: "PLONK verifying key".into(), cause })
 }

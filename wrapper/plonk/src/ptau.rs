@@ -49,7 +49,7 @@ pub fn params_from_ptau(path: &Path, k: u32) -> Result<KzgParams, PlonkError> {
 }
 
 fn io_error(path: &Path) -> impl Fn(std::io::Error) -> PlonkError + '_ {
-    move |source| PlonkError::Io { what: format!("powers of tau {}", path.display()), source }
+    move |cause| PlonkError::Io { what: format!("powers of tau {}", path.display()), cause }
 }
 
 /// [`params_from_ptau`] on an opened file; `path` names it in errors.

@@ -97,7 +97,7 @@ pub(crate) fn params_from_parts(
 /// `k` unless the ceremony is prepared: convert it once with `cairn kzg-params`).
 pub fn read_params(path: &Path, k: u32) -> Result<KzgParams, PlonkError> {
     crate::prover::cpu_supported()?;
-    let io = |source| PlonkError::Io { what: format!("KZG parameters {}", path.display()), source };
+    let io = |cause| PlonkError::Io { what: format!("KZG parameters {}", path.display()), cause };
     let mut file = std::io::BufReader::new(std::fs::File::open(path).map_err(io)?);
     // halo2's raw format starts with `k` as a little-endian u32, which is never "ptau".
     if file.fill_buf().map_err(io)?.starts_with(crate::ptau::MAGIC) {
@@ -115,7 +115,7 @@ pub fn read_params(path: &Path, k: u32) -> Result<KzgParams, PlonkError> {
 
 /// Writes KZG parameters in halo2's raw format.
 pub fn write_params(params: &KzgParams, path: &Path) -> Result<(), PlonkError> {
-    let io = |source| PlonkError::Io { what: format!("KZG parameters {}", path.display()), source };
+    let io = |cause| PlonkError::Io { what: format!("KZG parameters {}", path.display()), cause };
     let mut file = std::io::BufWriter::new(std::fs::File::create(path).map_err(io)?);
     params.write_custom(&mut file, SerdeFormat::RawBytes).map_err(io)?;
     file.flush().map_err(io)

@@ -5,6 +5,9 @@ use std::path::PathBuf;
 use thiserror::Error;
 
 /// Why Solidity or a Foundry project could not be generated.
+///
+/// Every variant that wraps another error prints it in its message and does not return it
+/// from `source()`, so reporters that walk the chain (anyhow's `{:#}`) print each cause once.
 #[derive(Debug, Error)]
 pub enum SolidityError {
     /// The verifying key does not have exactly one public input (two IC points).
@@ -30,7 +33,7 @@ pub enum SolidityError {
     },
     /// The fixture's `proofBytes` is not a well-formed Groth16 proof for the key.
     #[error("the fixture's proofBytes are not a Groth16 proof for this key: {0}")]
-    MalformedProof(#[from] cairn_groth16::Groth16Error),
+    MalformedProof(cairn_groth16::Groth16Error),
     /// The PLONK verifier code is not what snark-verifier 0.2.7 emits.
     #[error("the PLONK verifier code lacks `{0}`: not snark-verifier 0.2.7's output")]
     UnexpectedVerifierCode(&'static str),
@@ -38,11 +41,17 @@ pub enum SolidityError {
     #[error("{} exists and is not empty; choose a new directory", .0.display())]
     DirectoryNotEmpty(PathBuf),
     /// Reading or writing a file failed.
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("cannot write {}: {cause}", path.display())]
     Io {
         /// The file or directory.
         path: PathBuf,
         /// The underlying error.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
+}
+
+impl From<cairn_groth16::Groth16Error> for SolidityError {
+    fn from(e: cairn_groth16::Groth16Error) -> Self {
+        Self::MalformedProof(e)
+    }
 }

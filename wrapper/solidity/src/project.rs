@@ -119,9 +119,9 @@ pub fn foundry_project(
     vk: &Groth16VerifyingKey,
     fixture: &Fixture,
 ) -> Result<Vec<PathBuf>, SolidityError> {
-    let io = |source| SolidityError::Io {
+    let io = |cause| SolidityError::Io {
         path: dir.to_owned(),
-        source,
+        cause,
     };
     if dir.exists() && dir.read_dir().map_err(io)?.next().is_some() {
         return Err(SolidityError::DirectoryNotEmpty(dir.to_owned()));
@@ -179,9 +179,9 @@ fn write_all(root: &Path, files: Vec<(String, String)>) -> Result<Vec<PathBuf>, 
     let mut written = Vec::with_capacity(files.len());
     for (relative, contents) in files {
         let path = root.join(relative);
-        let io = |source| SolidityError::Io {
+        let io = |cause| SolidityError::Io {
             path: path.clone(),
-            source,
+            cause,
         };
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(io)?;
