@@ -11,7 +11,7 @@ use alloy::providers::{
 use alloy::rpc::types::{Log, TransactionReceipt, TransactionRequest};
 use alloy::signers::local::PrivateKeySigner;
 use alloy::sol_types::SolCall;
-use alloy::transports::http::reqwest::Url;
+use alloy::transports::http::reqwest::{self, Url};
 use alloy::transports::TransportError;
 
 use crate::error::DeployError;
@@ -22,6 +22,9 @@ pub const DEFAULT_KEY_ENV: &str = "CAIRN_PRIVATE_KEY";
 
 /// How long to wait for a transaction's receipt unless told otherwise.
 pub const DEFAULT_RECEIPT_TIMEOUT: Duration = Duration::from_secs(120);
+/// How long one JSON-RPC request may take, connecting included, before it fails (a node that
+/// accepts the connection and never answers would otherwise hang the command).
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Where the signing key comes from.
 #[derive(Clone, PartialEq, Eq)]
@@ -134,20 +137,31 @@ impl Chain {
         rpc: &str,
         key: Option<&KeySource>,
         receipt_timeout: Duration,
+        request_timeout: Duration,
     ) -> Result<Self, DeployError> {
         let url = parse_rpc_url(rpc)?;
+        let http = reqwest::Client::builder()
+            .timeout(request_timeout)
+            .connect_timeout(request_timeout)
+            .build()
+            .map_err(|e| DeployError::RpcUnreachable {
+                url: url.to_string(),
+                reason: format!("cannot set up the HTTP client: {e}"),
+            })?;
         let (provider, sender) = match key {
             Some(key) => {
                 let signer = key.signer()?;
                 let sender = signer.address();
                 let provider = ProviderBuilder::new()
                     .wallet(EthereumWallet::from(signer))
-                    .connect_http(url.clone())
+                    .connect_reqwest(http, url.clone())
                     .erased();
                 (provider, Some(sender))
             }
             None => (
-                ProviderBuilder::new().connect_http(url.clone()).erased(),
+                ProviderBuilder::new()
+                    .connect_reqwest(http, url.clone())
+                    .erased(),
                 None,
             ),
         };

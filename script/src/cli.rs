@@ -72,6 +72,9 @@ pub struct ChainArgs {
     /// Seconds to wait for each transaction's receipt.
     #[arg(long, value_name = "SECONDS", default_value_t = 120)]
     pub receipt_timeout: u64,
+    /// Seconds one JSON-RPC request may take (connecting included) before it fails.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub rpc_timeout: u64,
 }
 
 impl ChainArgs {
@@ -81,6 +84,7 @@ impl ChainArgs {
             rpc_url: self.rpc.clone(),
             key: signer.then(|| KeySource::Env(self.private_key_env.clone())),
             receipt_timeout: Duration::from_secs(self.receipt_timeout),
+            request_timeout: Duration::from_secs(self.rpc_timeout),
         }
     }
 
@@ -167,6 +171,12 @@ impl Command for DeployVerifierArgs {
             })
         });
         let r = result.map_err(|e| self.chain.report_failure(json, e))?;
+        if r.insecure_setup {
+            eprintln!(
+                "WARNING: INSECURE: {} is a development key (public seed); anyone can forge proofs that this verifier accepts",
+                self.vk.display()
+            );
+        }
         self.chain.print(json, &r, || {
             let mut out = format!("chain {}, deployer {}\n", r.chain_id, r.deployer);
             out += &format!(

@@ -102,7 +102,7 @@ impl Compiler {
     }
 
     /// [`Self::compile`] with the optimizer on or off (off for snark-verifier's PLONK verifier,
-    /// one large assembly block on which solcjs runs out of memory, as `foundry.toml` says).
+    /// one hand-scheduled assembly block on which it gains nothing, as `foundry.toml` says).
     pub(crate) fn compile_with<const N: usize>(
         &self,
         files: &[&str],

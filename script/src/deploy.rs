@@ -106,9 +106,12 @@ pub struct DeployVerifierReport {
     /// The `addRoute` transaction; `None` when the route already existed.
     pub route_tx: Option<TxInfo>,
     /// The address book written.
+    #[serde(serialize_with = "path_text")]
     pub address_book: PathBuf,
     /// The compiler's version (`None` when nothing was compiled).
     pub solc_version: Option<String>,
+    /// The key comes from a development setup (public seed): its proofs prove nothing.
+    pub insecure_setup: bool,
 }
 
 /// What `deploy-rollup` did.
@@ -131,7 +134,14 @@ pub struct DeployRollupReport {
     /// The deployment.
     pub tx: TxInfo,
     /// The address book written.
+    #[serde(serialize_with = "path_text")]
     pub address_book: PathBuf,
+}
+
+/// Serializes a path as its text, any bytes that are not UTF-8 replaced (serde refuses such
+/// paths, and the files they name exist all the same).
+fn path_text<S: serde::Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&path.to_string_lossy())
 }
 
 /// Reads a snarkjs `verification_key.json`.
@@ -162,6 +172,17 @@ impl SnarkKey {
         }))
     }
 
+    /// Whether the key comes from the development setup (Groth16) or development KZG parameters
+    /// (PLONK) of the sdk's public seeds, judged from the key's points, not from any flag.
+    pub fn is_development(&self) -> Result<bool, DeployError> {
+        Ok(match self {
+            Self::Groth16(vk) => cairn_groth16::is_dev_verifying_key(vk, cairn_sdk::DEV_SETUP_SEED),
+            Self::Plonk(key) => key
+                .uses_dev_params(cairn_sdk::DEV_SRS_SEED)
+                .map_err(|e| DeployError::Compile(e.to_string()))?,
+        })
+    }
+
     /// `groth16` or `plonk`.
     pub fn system(&self) -> &'static str {
         match self {
@@ -184,7 +205,7 @@ pub fn read_snark_key(path: &Path) -> Result<SnarkKey, DeployError> {
 
 /// Compiles and deploys the verifier contracts of `key`; returns the `ICairnVerifier`'s address,
 /// its deployment, and the gateway's creation code. `CairnVerifierPlonk` is compiled without
-/// the optimizer (snark-verifier's assembly, on which solcjs runs out of memory).
+/// the optimizer (it gains nothing on snark-verifier's hand-scheduled assembly).
 async fn deploy_verifier_contracts(
     chain: &Chain,
     compiler: &Compiler,
@@ -227,6 +248,7 @@ pub async fn deploy_verifier_async(
     opts: &DeployVerifierOptions,
 ) -> Result<DeployVerifierReport, DeployError> {
     let key = read_snark_key(&opts.vk)?;
+    let insecure_setup = key.is_development()?;
     let verifier_hash = key.verifier_hash()?;
     let selector = FixedBytes::<4>::from_slice(&verifier_hash[..4]);
     let chain = opts.chain.connect(true).await?;
@@ -272,6 +294,7 @@ pub async fn deploy_verifier_async(
                 route_tx: None,
                 address_book,
                 solc_version: None,
+                insecure_setup,
             });
         }
         let owner = chain
@@ -364,6 +387,7 @@ pub async fn deploy_verifier_async(
         route_tx: Some(route_tx),
         address_book,
         solc_version: Some(compiler.version()),
+        insecure_setup,
     })
 }
 

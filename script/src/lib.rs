@@ -31,7 +31,7 @@ use std::time::Duration;
 pub use alloy::primitives::{Address, Bytes, FixedBytes, B256, U256};
 pub use bindings::{CairnRollup, CairnVerifierGateway, ICairnVerifier};
 pub use book::{selector_key, AddressBook, GatewayEntry, RollupEntry, TxRecord, VerifierEntry};
-pub use chain::{KeySource, DEFAULT_KEY_ENV, DEFAULT_RECEIPT_TIMEOUT};
+pub use chain::{KeySource, DEFAULT_KEY_ENV, DEFAULT_RECEIPT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT};
 pub use compile::find_root;
 pub use deploy::{
     deploy_rollup_async, deploy_verifier_async, read_snark_key, read_verifying_key, DeployRollupOptions, SnarkKey,
@@ -53,15 +53,18 @@ pub struct ChainOptions {
     pub key: Option<KeySource>,
     /// How long to wait for each receipt.
     pub receipt_timeout: Duration,
+    /// How long one JSON-RPC request may take.
+    pub request_timeout: Duration,
 }
 
 impl ChainOptions {
-    /// `rpc_url` with the key from `key` and the default receipt timeout.
+    /// `rpc_url` with the key from `key` and the default timeouts.
     pub fn new(rpc_url: impl Into<String>, key: Option<KeySource>) -> Self {
         Self {
             rpc_url: rpc_url.into(),
             key,
             receipt_timeout: DEFAULT_RECEIPT_TIMEOUT,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
         }
     }
 
@@ -76,7 +79,13 @@ impl ChainOptions {
             }
             (_, false) => None,
         };
-        chain::Chain::connect(&self.rpc_url, key, self.receipt_timeout).await
+        chain::Chain::connect(
+            &self.rpc_url,
+            key,
+            self.receipt_timeout,
+            self.request_timeout,
+        )
+        .await
     }
 }
 

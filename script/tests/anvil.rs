@@ -189,6 +189,9 @@ fn deploy_submit_and_decode_reverts_on_anvil() {
     let deployed = deploy_verifier(&opts).unwrap();
     println!("deploy-verifier: {deployed:#?}");
     assert_eq!(deployed.verifier_hash, B256::from(s.proof.verifier_hash));
+    // The fixture's key is the sdk's development setup, and the report says so from the key.
+    assert!(s.proof.insecure_setup);
+    assert!(deployed.insecure_setup);
     assert!(
         deployed.gateway_tx.is_some()
             && deployed.route_tx.is_some()
@@ -350,6 +353,35 @@ fn freeze_route(anvil: &Anvil, gateway: Address, selector: [u8; 4]) {
     })
     .unwrap();
     assert!(receipt.status());
+}
+
+/// A node that accepts the connection and never answers makes the command fail after the
+/// request timeout, naming the endpoint, instead of hanging.
+#[test]
+fn a_silent_node_times_out() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+    let url = format!("http://{}", listener.local_addr().expect("its address"));
+    // Accepts and holds every connection, reading nothing and writing nothing.
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let mut chain = ChainOptions::new(url.as_str(), Some(KeySource::Hex(ANVIL_KEY.into())));
+    chain.request_timeout = Duration::from_secs(1);
+    let err = deploy_rollup(&DeployRollupOptions {
+        chain,
+        verifier: Address::ZERO,
+        program_vkey: B256::ZERO,
+        genesis_root: B256::ZERO,
+        root: root(),
+        out_dir: std::env::temp_dir(),
+    })
+    .unwrap_err();
+    assert!(matches!(err, DeployError::RpcUnreachable { .. }), "{err}");
+    assert!(err.to_string().contains(&url), "{err}");
+    assert!(err.to_string().contains("timed out"), "{err}");
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use cairn_sdk::phases::{Phase, PhaseTimer};
 use cairn_sdk::{ConfigId, Inputs, Profile, ProverClient};
 use clap::Args;
@@ -12,8 +12,8 @@ use serde::Serialize;
 /// Arguments of `cairn bench`.
 #[derive(Debug, Args)]
 pub(crate) struct BenchArgs {
-    /// Log2 of the cycle counts to prove (each run stays just below 2^k cycles).
-    #[arg(long, value_delimiter = ',', default_value = "16,18,20")]
+    /// Log2 of the cycle counts to prove (each run stays just below 2^k cycles; 13 to 28).
+    #[arg(long, value_delimiter = ',', default_value = "16,18,20", value_parser = clap::value_parser!(u32).range(13..=28))]
     log_cycles: Vec<u32>,
     /// Configurations to benchmark.
     #[arg(long, value_delimiter = ',', default_value = "inner,outer")]
@@ -61,7 +61,10 @@ pub(crate) fn input_for(client: &ProverClient, elf: &[u8], log: u32) -> Result<(
     };
     let base = run(0)?;
     let per_step = (run(1000)? - base) as f64 / 1000.0;
-    let target = (1u64 << log) - 64;
+    let target = (1u64 << log).saturating_sub(64);
+    if target < base {
+        bail!("2^{log} cycles is below the fibonacci guest's shortest run ({base} cycles)");
+    }
     let mut n = ((target.saturating_sub(base)) as f64 / per_step) as u32;
     while n > 0 && run(n)? > target {
         n -= 1;

@@ -15,8 +15,8 @@ use crate::bench::{input_for, peak_rss_mib, reset_peak_rss};
 /// Arguments of `cairn bench-wrap`.
 #[derive(Debug, Args)]
 pub(crate) struct BenchWrapArgs {
-    /// Log2 of the cycles of the wrapped fibonacci run (just below 2^k).
-    #[arg(long, default_value_t = 16)]
+    /// Log2 of the cycles of the wrapped fibonacci run (just below 2^k; 13 to 28).
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(13..=28))]
     log_cycles: u32,
     /// Security profile of the STARK that is wrapped.
     #[arg(long, default_value = "production-wrap")]

@@ -18,7 +18,7 @@ pub(crate) fn run(args: &BuildArgs, json: bool) -> Result<BuiltGuest> {
     let guest = cairn_build::build_guest(&args.path, &BuildOptions::default())
         .with_context(|| format!("building guest {}", args.path.display()))?;
     if json {
-        println!("{}", serde_json::json!({ "elf": guest.elf_path, "target": guest.target }));
+        println!("{}", serde_json::json!({ "elf": crate::shown(&guest.elf_path), "target": guest.target }));
     } else {
         println!("{}", guest.elf_path.display());
     }

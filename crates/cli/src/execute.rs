@@ -33,6 +33,7 @@ struct Summary<'a> {
     public_values: String,
     public_values_digest: String,
     digest_matches: bool,
+    #[serde(serialize_with = "crate::serialize_path")]
     elf: &'a std::path::Path,
 }
 

@@ -31,7 +31,10 @@ pub(crate) fn run(args: &KzgParamsArgs, json: bool) -> Result<()> {
     let seconds = start.elapsed().as_secs_f64();
     let id = hex::encode(cairn_plonk::params_id(&params));
     if json {
-        println!("{}", serde_json::json!({ "params": args.output, "k": args.k, "id": id, "seconds": seconds }));
+        println!(
+            "{}",
+            serde_json::json!({ "params": crate::shown(&args.output), "k": args.k, "id": id, "seconds": seconds })
+        );
     } else {
         println!("wrote {} (k = {}, parameters id {id}) in {seconds:.1} s", args.output.display(), args.k);
     }

@@ -102,6 +102,17 @@ fn main() -> ExitCode {
     }
 }
 
+/// A path as `--json` output shows it: its text, any bytes that are not UTF-8 replaced (serde
+/// refuses such paths, and the files they name exist all the same).
+pub(crate) fn shown(path: &std::path::Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+/// Serializes a path as [`shown`] writes it.
+pub(crate) fn serialize_path<S: serde::Serializer>(path: &&std::path::Path, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&shown(path))
+}
+
 /// Runs a `cairn-deploy` command (the same code as its standalone binary).
 fn deploy(args: &impl cairn_deploy::cli::Command, json: bool) -> Result<ExitCode> {
     args.run(json)?;

@@ -65,7 +65,7 @@ pub(crate) fn run(args: &NewArgs, json: bool) -> Result<()> {
         std::fs::write(&target, text).with_context(|| format!("cannot write {}", target.display()))?;
     }
     if json {
-        println!("{}", serde_json::json!({ "created": args.dir, "name": name }));
+        println!("{}", serde_json::json!({ "created": crate::shown(&args.dir), "name": name }));
     } else {
         let dir = args.dir.display();
         println!("created {dir}: program/ (the guest) and host/ (runs it)");

@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
-use cairn_sdk::SnarkProof;
+use anyhow::{bail, Context, Result};
+use cairn_sdk::{ProverClient, SnarkProof, SnarkSystem};
 use cairn_solidity::{foundry_project, Fixture};
 use clap::Args;
 
@@ -22,9 +22,20 @@ pub(crate) struct FoundryProjectArgs {
 
 pub(crate) fn run(args: &FoundryProjectArgs, json: bool) -> Result<()> {
     let (_, proof) = SnarkProof::load(&args.proof).with_context(|| format!("{}", args.proof.display()))?;
+    if proof.system != SnarkSystem::Groth16 {
+        bail!(
+            "{} is a {} proof: foundry-project writes Groth16 projects (PLONK verifiers are deployed with deploy-verifier)",
+            args.proof.display(),
+            proof.system
+        );
+    }
     let text = std::fs::read_to_string(&args.snark_vk)
         .with_context(|| format!("cannot read {}", args.snark_vk.display()))?;
     let vk = cairn_groth16::from_snarkjs_vk_json(&text).with_context(|| format!("{}", args.snark_vk.display()))?;
+    // The fixture must be a proof the generated verifier accepts: check it before writing.
+    ProverClient::new().verify_groth16(&proof, &vk).with_context(|| {
+        format!("{} does not verify with the key {}", args.proof.display(), args.snark_vk.display())
+    })?;
     let fixture = Fixture {
         program_vkey: proof.program_vkey,
         public_values: proof.public_values,
@@ -33,7 +44,7 @@ pub(crate) fn run(args: &FoundryProjectArgs, json: bool) -> Result<()> {
     };
     let files = foundry_project(&args.out, &vk, &fixture)?;
     if json {
-        println!("{}", serde_json::json!({ "project": args.out, "files": files }));
+        println!("{}", serde_json::json!({ "project": crate::shown(&args.out), "files": files.iter().map(|f| crate::shown(f)).collect::<Vec<_>>() }));
     } else {
         println!("wrote a Foundry project in {}:", args.out.display());
         for file in files {

@@ -78,6 +78,7 @@ pub(crate) struct ProveArgs {
 
 #[derive(Serialize)]
 struct ProveSummary<'a> {
+    #[serde(serialize_with = "crate::serialize_path")]
     proof: &'a Path,
     program_vkey: String,
     config: &'static str,
@@ -101,7 +102,18 @@ fn progress_bar(json: bool) -> ProgressBar {
     bar
 }
 
+/// Whether two paths name the same file (the same text, or, once it exists, the same file).
+pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
+    a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+}
+
 pub(crate) fn prove(args: &ProveArgs, json: bool, timer: &PhaseTimer, bar: &ProgressBar) -> Result<()> {
+    if same_file(&args.output, &args.elf) {
+        bail!("-o {} is the guest ELF: it would be overwritten by the proof", args.output.display());
+    }
+    if let Some(vk_out) = args.vk_out.as_deref().filter(|vk_out| same_file(vk_out, &args.output)) {
+        bail!("--vk-out {} and -o name the same file: the key would overwrite the proof", vk_out.display());
+    }
     let (config, profile) = args.options.resolve()?;
     let elf = std::fs::read(&args.elf).with_context(|| format!("cannot read ELF {}", args.elf.display()))?;
     let inputs = input::collect(&args.inputs)?;
@@ -179,6 +191,13 @@ pub(crate) fn verify(args: &VerifyArgs, json: bool) -> Result<()> {
     if matches!(header.kind, FileKind::Groth16Proof | FileKind::PlonkProof) {
         let program = (args.vk.as_deref(), args.elf.as_deref());
         return crate::wrap::verify(&bytes, &args.proof, args.snark_vk.as_deref(), program, args.insecure_test_params, json);
+    }
+    if let Some(snark_vk) = &args.snark_vk {
+        bail!(
+            "{} is a STARK proof, which --snark-vk {} does not verify: pass its program with --vk or --elf",
+            args.proof.display(),
+            snark_vk.display()
+        );
     }
     let profile = header.profile;
     check_insecure(&profile, args.insecure_test_params)?;

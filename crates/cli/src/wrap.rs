@@ -98,7 +98,7 @@ pub(crate) fn wrap(args: &WrapArgs, json: bool) -> Result<()> {
         let file = std::fs::File::create(out).with_context(|| format!("cannot create {}", out.display()))?;
         let info = cairn_groth16::export_r1cs(blank, file)?;
         if json {
-            println!("{}", serde_json::json!({ "r1cs": out, "constraints": info.num_constraints, "domain_size": info.domain_size }));
+            println!("{}", serde_json::json!({ "r1cs": crate::shown(&out), "constraints": info.num_constraints, "domain_size": info.domain_size }));
         } else {
             println!("wrote {} ({} constraints, domain 2^{})", out.display(), info.num_constraints, info.domain_size.trailing_zeros());
         }
@@ -129,7 +129,7 @@ pub(crate) fn wrap(args: &WrapArgs, json: bool) -> Result<()> {
     let t = wrapped.timings;
     if json {
         let summary = serde_json::json!({
-            "system": "groth16", "proof": output, "verifying_key": vk_out,
+            "system": "groth16", "proof": crate::shown(&output), "verifying_key": crate::shown(&vk_out),
             "verifier_hash": hex0x(&wrapped.proof.verifier_hash),
             "program_vkey": hex0x(&wrapped.proof.program_vkey),
             "public_values": hex0x(&wrapped.proof.public_values),
@@ -185,7 +185,7 @@ fn wrap_plonk(
     let t = wrapped.timings;
     if json {
         let summary = serde_json::json!({
-            "system": "plonk", "proof": output, "verifying_key": vk_out,
+            "system": "plonk", "proof": crate::shown(&output), "verifying_key": crate::shown(&vk_out),
             "verifier_hash": hex0x(&wrapped.proof.verifier_hash),
             "program_vkey": hex0x(&wrapped.proof.program_vkey),
             "public_values": hex0x(&wrapped.proof.public_values),
@@ -275,14 +275,16 @@ pub(crate) fn verify(
         }
     };
     let ms = start.elapsed().as_secs_f64() * 1e3;
-    if proof.insecure_setup {
+    // The file's flag, or the key itself: a development key is one whatever the file says.
+    let insecure_setup = proof.insecure_setup || key.is_development()?;
+    if insecure_setup {
         eprintln!("{}", if proof.system == SnarkSystem::Plonk { INSECURE_DEV_SRS_WARNING } else { INSECURE_DEV_SETUP_WARNING });
     }
     let (vkey, public_values, hash) = (hex0x(&proof.program_vkey), hex0x(&proof.public_values), hex0x(&hash));
     let system = proof.system;
     if json {
         let summary = serde_json::json!({ "valid": true, "system": system.name(), "program_vkey": vkey,
-            "public_values": public_values, "verifier_hash": hash, "insecure_setup": proof.insecure_setup, "verify_ms": ms });
+            "public_values": public_values, "verifier_hash": hash, "insecure_setup": insecure_setup, "verify_ms": ms });
         println!("{summary}");
     } else {
         println!("{} proof is valid ({ms:.1} ms)", if system == SnarkSystem::Plonk { "PLONK" } else { "Groth16" });

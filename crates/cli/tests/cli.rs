@@ -154,6 +154,22 @@ fn prove_then_verify_and_reject_tampering() {
 
     let refused = cairn(&["verify", proof_s, "--vk", vk_s]);
     assert_eq!(refused.status.code(), Some(2));
+    let confused = cairn(&["verify", proof_s, "--vk", vk_s, "--snark-vk", vk_s, "--insecure-test-params"]);
+    assert_eq!(confused.status.code(), Some(2));
+    assert!(text(&confused.stderr).contains("is a STARK proof"), "{}", text(&confused.stderr));
+    // Outputs that would overwrite the guest, or each other, are refused before proving.
+    let guest = dir.path().join("guest.elf");
+    std::fs::copy(&elf, &guest).expect("copy the guest");
+    let guest = guest.to_str().expect("utf-8");
+    let prove_to = |out: &str, vk_out: &str| {
+        cairn(&["prove", guest, "-i", "u32:10", "--profile", "test", "--insecure-test-params", "-o", out, "--vk-out", vk_out])
+    };
+    let clobber = prove_to(guest, vk_s);
+    assert_eq!(clobber.status.code(), Some(2));
+    assert!(text(&clobber.stderr).contains("is the guest ELF"), "{}", text(&clobber.stderr));
+    let clobber = prove_to(proof_s, proof_s);
+    assert_eq!(clobber.status.code(), Some(2));
+    assert!(text(&clobber.stderr).contains("name the same file"), "{}", text(&clobber.stderr));
 
     // Another program's key.
     let other = build(&repo().join("zkvm/examples/sha256"));
@@ -215,6 +231,13 @@ fn wrap_then_verify_the_groth16_proof() {
     assert!(text(&ok.stdout).contains("Groth16 proof is valid"));
     let ok = verify(&["--snark-vk", &vk_json, "--elf", &elf]);
     assert!(ok.status.success(), "{}", text(&ok.stderr));
+    // The warning comes from the key, not only from the file's flag.
+    let original = std::fs::read(&wrapped).expect("read");
+    clear_insecure_flag(&wrapped);
+    let ok = verify(&["--snark-vk", &vk_json]);
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    assert!(text(&ok.stderr).contains("INSECURE"), "a development key must be flagged: {}", text(&ok.stderr));
+    std::fs::write(&wrapped, &original).expect("write");
     let other = build(&repo().join("zkvm/examples/sha256"));
     let wrong = verify(&["--elf", &other]);
     assert_eq!(wrong.status.code(), Some(2));
@@ -229,10 +252,29 @@ fn wrap_then_verify_the_groth16_proof() {
     let out = verify(&[]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
     assert!(text(&out.stderr).contains("verification failed"), "{}", text(&out.stderr));
+    // foundry-project writes nothing for a proof the key refuses, and a project for a good one.
+    let project = path("project");
+    let out = cairn(&["foundry-project", &wrapped, "--snark-vk", &vk_json, "-o", &project]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains("does not verify with the key"), "{}", text(&out.stderr));
+    assert!(!Path::new(&project).exists());
+    std::fs::write(&wrapped, &bytes).expect("write");
+    let out = cairn(&["foundry-project", &wrapped, "--snark-vk", &vk_json, "-o", &project]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(Path::new(&project).join("foundry.toml").exists());
     std::fs::write(&wrapped, &bytes[..n / 2]).expect("write");
     let out = verify(&[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("truncated or corrupt"), "{}", text(&out.stderr));
+}
+
+/// Rewrites the wrapped proof at `path` with its `insecure_setup` flag cleared, as a file
+/// edited to hide that its key is a development one.
+fn clear_insecure_flag(path: &str) {
+    let (header, mut proof) = cairn_sdk::SnarkProof::load(Path::new(path)).expect("a wrapped proof");
+    assert!(proof.insecure_setup);
+    proof.insecure_setup = false;
+    proof.save(&header.profile, Path::new(path)).expect("write");
 }
 
 #[test]
@@ -268,6 +310,13 @@ fn wrap_then_verify_the_plonk_proof() {
     assert!(text(&ok.stdout).contains("PLONK proof is valid"), "{}", text(&ok.stdout));
     let ok = verify(&["--snark-vk", &vk_json, "--elf", &elf]);
     assert!(ok.status.success(), "{}", text(&ok.stderr));
+    // The warning comes from the key's [τ]₂, not only from the file's flag.
+    let original = std::fs::read(&wrapped).expect("read");
+    clear_insecure_flag(&wrapped);
+    let ok = verify(&["--snark-vk", &vk_json]);
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    assert!(text(&ok.stderr).contains("INSECURE"), "development parameters must be flagged: {}", text(&ok.stderr));
+    std::fs::write(&wrapped, &original).expect("write");
 
     let bytes = std::fs::read(&wrapped).expect("read");
     let mut bad = bytes.clone();

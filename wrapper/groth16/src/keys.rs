@@ -3,9 +3,11 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use ark_bn254::{Bn254, Fr};
+use ark_bn254::{Bn254, Fr, G1Projective, G2Projective};
+use ark_ec::CurveGroup;
 use ark_groth16::{r1cs_to_qap::LibsnarkReduction, Groth16, ProvingKey};
 use ark_relations::gr1cs::ConstraintSynthesizer;
+use ark_std::UniformRand;
 use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
 use serde::{Deserialize, Serialize};
 
@@ -93,8 +95,9 @@ pub fn dev_setup<C: ConstraintSynthesizer<Fr>>(
         failure: Rc::clone(&failure),
     };
     let mut rng = ChaCha20Rng::from_seed(seed);
-    let pk = Groth16::<Bn254, LibsnarkReduction>::generate_random_parameters_with_reduction(
-        checked, &mut rng,
+    let t = DevTrapdoor::draw(&mut rng);
+    let pk = Groth16::<Bn254, LibsnarkReduction>::generate_parameters_with_qap(
+        checked, t.alpha, t.beta, t.gamma, t.delta, t.g1, t.g2, &mut rng,
     )
     .map_err(|e| {
         failure
@@ -107,6 +110,38 @@ pub fn dev_setup<C: ConstraintSynthesizer<Fr>>(
         reduction: QapReduction::Libsnark,
         pk,
     })
+}
+
+/// The first draws of a development setup from its seed, in the order arkworks'
+/// `generate_random_parameters_with_reduction` makes them (so keys are the same as through it).
+struct DevTrapdoor {
+    alpha: Fr,
+    beta: Fr,
+    gamma: Fr,
+    delta: Fr,
+    g1: G1Projective,
+    g2: G2Projective,
+}
+
+impl DevTrapdoor {
+    fn draw(rng: &mut ChaCha20Rng) -> Self {
+        Self {
+            alpha: Fr::rand(rng),
+            beta: Fr::rand(rng),
+            gamma: Fr::rand(rng),
+            delta: Fr::rand(rng),
+            g1: G1Projective::rand(rng),
+            g2: G2Projective::rand(rng),
+        }
+    }
+}
+
+/// Whether `vk` comes from [`dev_setup`] with `seed`, whatever the circuit: its `alpha` and
+/// `beta` are the seed's. Lets a verifier warn about such keys from the key itself, not from
+/// a flag a file carries.
+pub fn is_dev_verifying_key(vk: &Groth16VerifyingKey, seed: [u8; 32]) -> bool {
+    let t = DevTrapdoor::draw(&mut ChaCha20Rng::from_seed(seed));
+    (t.g1 * t.alpha).into_affine() == vk.0.alpha_g1 && (t.g2 * t.beta).into_affine() == vk.0.beta_g2
 }
 
 /// Serde for the proving key as a byte string (arkworks, uncompressed).

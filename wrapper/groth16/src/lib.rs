@@ -36,7 +36,7 @@ pub use evm::{
     Groth16ProofJson, Selector, PROOF_BYTES_WITH_SELECTOR,
 };
 pub use example::ExampleCircuit;
-pub use keys::{dev_setup, Groth16Keys, QapReduction, INSECURE_DEV_SETUP_WARNING};
+pub use keys::{dev_setup, is_dev_verifying_key, Groth16Keys, QapReduction, INSECURE_DEV_SETUP_WARNING};
 pub use prover::{prove, verify};
 pub use qap::CircomReduction;
 pub use r1cs::{export_r1cs, export_wtns, r1cs_digest};

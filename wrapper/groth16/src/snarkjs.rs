@@ -30,11 +30,16 @@ fn g2_json(p: &G2Affine) -> Value {
     json!([fq2_json(&p.x), fq2_json(&p.y), ["1", "0"]])
 }
 
+/// `vk_alphabeta_12` = e(alpha, beta), as snarkjs writes it.
+fn alphabeta_json(vk: &VerifyingKey<Bn254>) -> Value {
+    let ab = Bn254::pairing(vk.alpha_g1, vk.beta_g2).0;
+    let fq6 = |f: &ark_bn254::Fq6| json!([fq2_json(&f.c0), fq2_json(&f.c1), fq2_json(&f.c2)]);
+    json!([fq6(&ab.c0), fq6(&ab.c1)])
+}
+
 /// snarkjs' `verification_key.json` for `vk`, including `vk_alphabeta_12` = e(alpha, beta).
 pub fn to_snarkjs_vk_json(vk: &Groth16VerifyingKey) -> String {
     let vk = &vk.0;
-    let ab = Bn254::pairing(vk.alpha_g1, vk.beta_g2).0;
-    let fq6 = |f: &ark_bn254::Fq6| json!([fq2_json(&f.c0), fq2_json(&f.c1), fq2_json(&f.c2)]);
     let value = json!({
         "protocol": "groth16",
         "curve": "bn128",
@@ -43,7 +48,7 @@ pub fn to_snarkjs_vk_json(vk: &Groth16VerifyingKey) -> String {
         "vk_beta_2": g2_json(&vk.beta_g2),
         "vk_gamma_2": g2_json(&vk.gamma_g2),
         "vk_delta_2": g2_json(&vk.delta_g2),
-        "vk_alphabeta_12": [fq6(&ab.c0), fq6(&ab.c1)],
+        "vk_alphabeta_12": alphabeta_json(vk),
         "IC": vk.gamma_abc_g1.iter().map(g1_json).collect::<Vec<_>>(),
     });
     format!("{value:#}")
@@ -157,7 +162,8 @@ pub fn from_snarkjs_proof_json(text: &str) -> Result<Groth16Proof, Groth16Error>
     go().map_err(Groth16Error::MalformedProof)
 }
 
-/// Parses snarkjs' `verification_key.json` (Groth16, bn128); `vk_alphabeta_12` is ignored.
+/// Parses snarkjs' `verification_key.json` (Groth16, bn128). `vk_alphabeta_12`, which
+/// verifiers may use in place of `vk_alpha_1` and `vk_beta_2`, must be their pairing when present.
 pub fn from_snarkjs_vk_json(text: &str) -> Result<Groth16VerifyingKey, Groth16Error> {
     let go = || -> Result<Groth16VerifyingKey, EncodingError> {
         let v = parse(text)?;
@@ -174,7 +180,7 @@ pub fn from_snarkjs_vk_json(text: &str) -> Result<Groth16VerifyingKey, Groth16Er
                 ic.len()
             )));
         }
-        Ok(Groth16VerifyingKey(VerifyingKey {
+        let vk = VerifyingKey {
             alpha_g1: g1_from_json(&v["vk_alpha_1"], "vk_alpha_1")?,
             beta_g2: g2_from_json(&v["vk_beta_2"], "vk_beta_2")?,
             gamma_g2: g2_from_json(&v["vk_gamma_2"], "vk_gamma_2")?,
@@ -183,7 +189,12 @@ pub fn from_snarkjs_vk_json(text: &str) -> Result<Groth16VerifyingKey, Groth16Er
                 .iter()
                 .map(|p| g1_from_json(p, "IC"))
                 .collect::<Result<_, _>>()?,
-        }))
+        };
+        let alphabeta = &v["vk_alphabeta_12"];
+        if !alphabeta.is_null() && *alphabeta != alphabeta_json(&vk) {
+            return Err(syntax("vk_alphabeta_12 is not e(vk_alpha_1, vk_beta_2)"));
+        }
+        Ok(Groth16VerifyingKey(vk))
     };
     go().map_err(Groth16Error::MalformedVerifyingKey)
 }

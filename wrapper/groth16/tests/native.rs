@@ -278,6 +278,16 @@ fn json_and_serde_forms_round_trip() {
 fn snarkjs_json_round_trips() {
     let vk = keys().verifying_key();
     assert_eq!(from_snarkjs_vk_json(&to_snarkjs_vk_json(&vk)).unwrap(), vk);
+    // vk_alphabeta_12 may be left out, but when present it must be e(alpha, beta).
+    let mut v: serde_json::Value = serde_json::from_str(&to_snarkjs_vk_json(&vk)).unwrap();
+    v["vk_alphabeta_12"][0][0][0] = serde_json::json!("1");
+    let err = from_snarkjs_vk_json(&v.to_string()).unwrap_err();
+    assert!(
+        err.to_string().contains("vk_alphabeta_12 is not e(vk_alpha_1, vk_beta_2)"),
+        "{err}"
+    );
+    v.as_object_mut().unwrap().remove("vk_alphabeta_12");
+    assert_eq!(from_snarkjs_vk_json(&v.to_string()).unwrap(), vk);
     assert_eq!(
         &from_snarkjs_proof_json(&to_snarkjs_proof_json(proof())).unwrap(),
         proof()
@@ -421,4 +431,16 @@ fn r1cs_digest_is_the_hash_of_the_exported_file_and_tracks_the_circuit() {
     let with_witness = ExampleCircuit { y: Some(Fr::from(3u64)), rounds: 10 };
     assert_eq!(r1cs_digest(with_witness).unwrap().0, digest);
     assert_ne!(r1cs_digest(circuit(11)).unwrap().0, digest);
+}
+
+/// A development key is recognised from its own points, for its seed only; the same circuit's
+/// key from another seed is not.
+#[test]
+fn development_keys_are_recognised_from_the_key() {
+    let vk = keys().verifying_key();
+    assert!(is_dev_verifying_key(&vk, [1; 32]));
+    assert!(!is_dev_verifying_key(&vk, [2; 32]));
+    let mut other = vk.clone();
+    other.0.alpha_g1 = (other.0.alpha_g1 * ark_bn254::Fr::from(2u64)).into_affine();
+    assert!(!is_dev_verifying_key(&other, [1; 32]));
 }

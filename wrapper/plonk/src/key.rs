@@ -9,10 +9,11 @@ use halo2_proofs::SerdeFormat;
 use serde::{Deserialize, Serialize};
 
 use crate::error::PlonkError;
-use crate::prover::{verify, vk_bytes, vk_from_bytes, KzgParams, PlonkVerifyingKey};
+use crate::prover::{verify, vk_bytes, vk_from_bytes, vk_k, KzgParams, PlonkVerifyingKey};
 
 /// A PLONK verifying key with its KZG verifier points, serialisable as JSON (hex strings).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PlonkVerifierKey {
     /// Always `"plonk"` (tells this file from a Groth16 key).
     pub system: String,
@@ -70,9 +71,14 @@ impl PlonkVerifierKey {
         }
     }
 
-    /// halo2's verifying key.
+    /// halo2's verifying key; its `k` must be the file's.
     pub fn verifying_key(&self) -> Result<PlonkVerifyingKey, PlonkError> {
-        vk_from_bytes(&from_hex("vk", &self.vk)?)
+        let bytes = from_hex("vk", &self.vk)?;
+        let k = vk_k(&bytes)?;
+        if k != self.k {
+            return Err(PlonkError::Key(format!("\"k\" is {} but the halo2 key in \"vk\" is for k = {k}", self.k)));
+        }
+        vk_from_bytes(&bytes)
     }
 
     /// KZG parameters holding only what verification reads (`[1]₁`, `[1]₂`, `[τ]₂`).
@@ -81,6 +87,12 @@ impl PlonkVerifierKey {
         let g2: G2Affine = read_point("g2", &self.g2)?;
         let s_g2: G2Affine = read_point("s_g2", &self.s_g2)?;
         Ok(crate::srs::params_from_parts(self.k, vec![g1], Some(vec![g1]), g2, s_g2))
+    }
+
+    /// Whether the key's `[τ]₂` is that of the development parameters of `seed` (τ public: its
+    /// proofs prove nothing), whatever its `insecure_setup` says.
+    pub fn uses_dev_params(&self, seed: u64) -> Result<bool, PlonkError> {
+        Ok(crate::srs::is_dev_s_g2(&read_point("s_g2", &self.s_g2)?, seed))
     }
 
     /// SHA-256 of the halo2 key bytes: the key's identity (its first 4 bytes are the selector).

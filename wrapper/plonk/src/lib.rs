@@ -40,7 +40,7 @@ pub use prover::{
     PlonkVerifyingKey,
 };
 pub use ptau::params_from_ptau;
-pub use srs::{dev_params, read_params, write_params};
+pub use srs::{dev_params, is_dev_s_g2, read_params, write_params};
 
 use std::sync::Arc;
 

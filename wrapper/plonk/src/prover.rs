@@ -136,8 +136,27 @@ pub fn vk_bytes(vk: &PlonkVerifyingKey) -> Vec<u8> {
     vk.to_bytes(SerdeFormat::RawBytes)
 }
 
+/// The largest `k` this crate reads keys for. Reading a halo2 key builds its evaluation domain,
+/// FFT tables of `2^(k+2)` points (about 9 GB at `k = 24`), and halo2 stops at `k + 2 > 28`;
+/// Cairn's wrap circuit is `k = 21`, and `2^23` rows is already more than a 24 GiB machine proves.
+pub const MAX_K: u32 = 23;
+
+/// The `k` a halo2 verifying key's bytes declare (byte 0 is the version, then `k` as a
+/// little-endian `u32`), checked against [`MAX_K`] before anything is built from it.
+pub fn vk_k(bytes: &[u8]) -> Result<u32, PlonkError> {
+    let k =
+        bytes.get(1..5).and_then(|b| <[u8; 4]>::try_from(b).ok()).map(u32::from_le_bytes).ok_or_else(|| {
+            PlonkError::Key(format!("the halo2 key is {} bytes, too short to hold its k", bytes.len()))
+        })?;
+    if k > MAX_K {
+        return Err(PlonkError::Key(format!("the halo2 key is for 2^{k} rows; this build reads keys up to 2^{MAX_K}")));
+    }
+    Ok(k)
+}
+
 /// A verifying key from [`vk_bytes`].
 pub fn vk_from_bytes(bytes: &[u8]) -> Result<PlonkVerifyingKey, PlonkError> {
+    vk_k(bytes)?;
     VerifyingKey::from_bytes::<CairnCircuit>(bytes, SerdeFormat::RawBytes, ())
         .map_err(|cause| PlonkError::Io { what: "PLONK verifying key".into(), cause })
 }

@@ -38,9 +38,7 @@ pub(crate) fn to_g2(p: &ark_bn254::G2Affine) -> G2Affine {
 /// Development KZG parameters for `2^k` rows, τ derived from a public seed: **insecure** (anyone
 /// who knows the seed knows τ and can forge proofs), for tests and local runs only.
 pub fn dev_params(k: u32, seed: u64) -> KzgParams {
-    let tau = ark_bn254::Fr::from_le_bytes_mod_order(&Sha256::digest(
-        [b"cairn-plonk-development-srs".as_slice(), &seed.to_le_bytes()].concat(),
-    ));
+    let tau = dev_tau(seed);
     let n = 1usize << k;
     let mut powers = Vec::with_capacity(n);
     let mut power = ark_bn254::Fr::from(1u64);
@@ -67,6 +65,19 @@ pub fn dev_params(k: u32, seed: u64) -> KzgParams {
     let h = ark_bn254::G2Projective::generator();
     let (h, s_h) = (h.into_affine(), (h * tau).into_affine());
     params_from_parts(k, g, Some(g_lagrange), to_g2(&h), to_g2(&s_h))
+}
+
+/// τ of the development parameters of `seed`.
+fn dev_tau(seed: u64) -> ark_bn254::Fr {
+    ark_bn254::Fr::from_le_bytes_mod_order(&Sha256::digest(
+        [b"cairn-plonk-development-srs".as_slice(), &seed.to_le_bytes()].concat(),
+    ))
+}
+
+/// Whether `[τ]₂` is that of [`dev_params`] with `seed` (at any `k`): lets a verifier tell
+/// development parameters from the key itself, not from a flag a file carries.
+pub fn is_dev_s_g2(s_g2: &G2Affine, seed: u64) -> bool {
+    to_g2(&(ark_bn254::G2Projective::generator() * dev_tau(seed)).into_affine()) == *s_g2
 }
 
 /// The generator of halo2's domain of `2^k` rows (halo2curves' `2^28`-th root of unity,

@@ -92,7 +92,7 @@ fn verifier_body(code: &str) -> Result<String, SolidityError> {
 /// `verifyProof` has the base check the length (else `InvalidProofLength`) and selector (else
 /// `WrongVerifierSelector`) of `proofBytes` and derive the public input, as for Groth16, and
 /// runs snark-verifier's check in place (else `InvalidProof`). One contract, compiled
-/// without the optimizer (solcjs runs out of memory optimizing the verifier's assembly).
+/// without the optimizer, which gains nothing on the verifier's hand-scheduled assembly.
 pub fn cairn_verifier_plonk(
     snark_verifier_code: &str,
     vk_hash: &[u8; 32],
