@@ -67,7 +67,7 @@ pub struct ChainArgs {
     #[arg(long = "rpc", value_name = "URL", env = "ETH_RPC_URL")]
     pub rpc: String,
     /// Environment variable holding the signing key (0x + 64 hex digits).
-    #[arg(long, value_name = "NAME", default_value = DEFAULT_KEY_ENV)]
+    #[arg(long, value_name = "NAME", default_value = DEFAULT_KEY_ENV, value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub private_key_env: String,
     /// Seconds to wait for each transaction's receipt.
     #[arg(long, value_name = "SECONDS", default_value_t = 120)]

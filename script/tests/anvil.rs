@@ -458,6 +458,15 @@ fn bad_rpc_urls_and_keys_are_named() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("missing.json"), "{stderr}");
+    // An empty variable name is refused as such (clap's usage error, status 2).
+    let out = Command::new(env!("CARGO_BIN_EXE_deploy-verifier"))
+        .args(["--rpc", "http://127.0.0.1:1", "--vk", "missing.json"])
+        .args(["--private-key-env", ""])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--private-key-env"), "{stderr}");
 }
 
 /// The PLONK fixture (the same rollup batch, wrapped with PLONK under development KZG

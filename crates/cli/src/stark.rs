@@ -119,7 +119,7 @@ pub(crate) fn prove(args: &ProveArgs, json: bool, timer: &PhaseTimer, bar: &Prog
     let inputs = input::collect(&args.inputs)?;
     let client = ProverClient::new().with_config(config).with_profile(profile);
     let start = Instant::now();
-    let (pk, vk) = client.setup(&elf).context("setup")?;
+    let (pk, vk) = client.setup(&elf).with_context(|| format!("setting up {}", args.elf.display()))?;
     timer.finish();
     let proof = client.prove(&pk, &inputs).with_context(|| format!("proving {}", args.elf.display()))?;
     let phases = timer.finish();
@@ -235,7 +235,7 @@ pub(crate) fn load_vk(vk: Option<&Path>, elf: Option<&Path>, config: ConfigId, p
         (None, Some(path)) => {
             let elf = std::fs::read(path).with_context(|| format!("cannot read ELF {}", path.display()))?;
             let client = ProverClient::new().with_config(config).with_profile(*profile);
-            client.verifying_key(&elf).context("deriving the verifying key")?
+            client.verifying_key(&elf).with_context(|| format!("deriving the verifying key of {}", path.display()))?
         }
         (None, None) => bail!("give the verifying key with --vk FILE or the program with --elf FILE"),
     };
@@ -268,7 +268,11 @@ pub(crate) fn vkey(args: &VkeyArgs, json: bool) -> Result<()> {
     let config = ConfigId::by_name(&args.config).with_context(|| format!("--config {}", args.config))?;
     let profile = profile_or_default(args.profile.as_deref(), config)?;
     let elf = std::fs::read(&args.elf).with_context(|| format!("cannot read ELF {}", args.elf.display()))?;
-    let (pk, _) = ProverClient::new().with_config(config).with_profile(profile).setup(&elf)?;
+    let (pk, _) = ProverClient::new()
+        .with_config(config)
+        .with_profile(profile)
+        .setup(&elf)
+        .with_context(|| format!("setting up {}", args.elf.display()))?;
     let vkey = format!("0x{}", hex::encode(pk.program_vkey));
     if json {
         println!("{}", serde_json::json!({ "program_vkey": vkey, "config": config.name(), "profile": profile.name }));

@@ -170,6 +170,19 @@ fn prove_then_verify_and_reject_tampering() {
     let clobber = prove_to(proof_s, proof_s);
     assert_eq!(clobber.status.code(), Some(2));
     assert!(text(&clobber.stderr).contains("name the same file"), "{}", text(&clobber.stderr));
+    // A file that is not an ELF is named by every command that reads one.
+    let junk = dir.path().join("junk.elf");
+    std::fs::write(&junk, b"\x7fELF but not really").expect("write");
+    let junk = junk.to_str().expect("utf-8");
+    for args in [
+        vec!["vkey", junk],
+        vec!["verify", proof_s, "--elf", junk, "--insecure-test-params"],
+        vec!["prove", junk, "--profile", "test", "--insecure-test-params", "-o", proof_s],
+    ] {
+        let out = cairn(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(text(&out.stderr).contains("junk.elf"), "{args:?}: {}", text(&out.stderr));
+    }
 
     // Another program's key.
     let other = build(&repo().join("zkvm/examples/sha256"));
