@@ -244,13 +244,8 @@ fn wrap_then_verify_the_groth16_proof() {
     assert!(text(&ok.stdout).contains("Groth16 proof is valid"));
     let ok = verify(&["--snark-vk", &vk_json, "--elf", &elf]);
     assert!(ok.status.success(), "{}", text(&ok.stderr));
-    // The warning comes from the key, not only from the file's flag.
-    let original = std::fs::read(&wrapped).expect("read");
-    clear_insecure_flag(&wrapped);
-    let ok = verify(&["--snark-vk", &vk_json]);
-    assert!(ok.status.success(), "{}", text(&ok.stderr));
-    assert!(text(&ok.stderr).contains("INSECURE"), "a development key must be flagged: {}", text(&ok.stderr));
-    std::fs::write(&wrapped, &original).expect("write");
+    // The warning comes from the key (alpha, beta), not only from the file's flag.
+    warns_without_the_flag(&wrapped, &verify, &vk_json);
     let other = build(&repo().join("zkvm/examples/sha256"));
     let wrong = verify(&["--elf", &other]);
     assert_eq!(wrong.status.code(), Some(2));
@@ -281,13 +276,19 @@ fn wrap_then_verify_the_groth16_proof() {
     assert!(text(&out.stderr).contains("truncated or corrupt"), "{}", text(&out.stderr));
 }
 
-/// Rewrites the wrapped proof at `path` with its `insecure_setup` flag cleared, as a file
-/// edited to hide that its key is a development one.
-fn clear_insecure_flag(path: &str) {
+/// Clears the `insecure_setup` flag of the wrapped proof at `path`, as a file edited to hide
+/// that its key is a development one, and checks that `verify` (given the key file) still
+/// accepts it and still warns: the warning comes from the key. Restores the file afterwards.
+fn warns_without_the_flag(path: &str, verify: impl Fn(&[&str]) -> Output, vk_json: &str) {
+    let original = std::fs::read(path).expect("read");
     let (header, mut proof) = cairn_sdk::SnarkProof::load(Path::new(path)).expect("a wrapped proof");
     assert!(proof.insecure_setup);
     proof.insecure_setup = false;
     proof.save(&header.profile, Path::new(path)).expect("write");
+    let ok = verify(&["--snark-vk", vk_json]);
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    assert!(text(&ok.stderr).contains("INSECURE"), "a development key must be flagged: {}", text(&ok.stderr));
+    std::fs::write(path, &original).expect("write");
 }
 
 #[test]
@@ -324,12 +325,7 @@ fn wrap_then_verify_the_plonk_proof() {
     let ok = verify(&["--snark-vk", &vk_json, "--elf", &elf]);
     assert!(ok.status.success(), "{}", text(&ok.stderr));
     // The warning comes from the key's [τ]₂, not only from the file's flag.
-    let original = std::fs::read(&wrapped).expect("read");
-    clear_insecure_flag(&wrapped);
-    let ok = verify(&["--snark-vk", &vk_json]);
-    assert!(ok.status.success(), "{}", text(&ok.stderr));
-    assert!(text(&ok.stderr).contains("INSECURE"), "development parameters must be flagged: {}", text(&ok.stderr));
-    std::fs::write(&wrapped, &original).expect("write");
+    warns_without_the_flag(&wrapped, &verify, &vk_json);
 
     let bytes = std::fs::read(&wrapped).expect("read");
     let mut bad = bytes.clone();
