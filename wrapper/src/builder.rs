@@ -109,13 +109,13 @@ pub trait CircuitBuilder {
         (sum, out)
     }
 
-    /// Poseidon2's partial rounds: for each constant `c`, `state[0] ← (state[0] + c)^5`, then the
-    /// internal layer `1 + diag(1, 1, 2)`. Backends with a custom gate for the round override it.
-    fn poseidon2_partial_rounds(&mut self, state: [Self::Var; 3], constants: &[Fr]) -> [Self::Var; 3]
+    /// The Poseidon2-BN254 width-3 permutation ([`crate::poseidon2::permute`]). Backends with
+    /// custom gates for its rounds override it; the default uses the generic operations.
+    fn poseidon2_permutation(&mut self, state: &[Self::Var; 3]) -> [Self::Var; 3]
     where
         Self: Sized,
     {
-        crate::poseidon2::partial_rounds(self, state, constants)
+        crate::poseidon2::permute_generic(self, state)
     }
 
     /// Starts attributing constraints to `section`; returns the previous section.

@@ -73,7 +73,7 @@ fn sbox<B: CircuitBuilder>(b: &mut B, x: &B::Var, c: Fr) -> B::Var {
 }
 
 /// External layer `circ(2, 1, 1)`: every element plus the sum of all.
-fn external_layer<B: CircuitBuilder>(b: &mut B, s: &mut [B::Var; WIDTH]) {
+pub fn external_layer<B: CircuitBuilder>(b: &mut B, s: &mut [B::Var; WIDTH]) {
     let sum = b.add(&s[0], &s[1]);
     let sum = b.add(&sum, &s[2]);
     for x in s.iter_mut() {
@@ -98,33 +98,31 @@ fn full_round<B: CircuitBuilder>(b: &mut B, s: &mut [B::Var; WIDTH], rc: &[Fr; W
     external_layer(b, s);
 }
 
-/// The partial rounds with generic operations: `state[0] ← (state[0] + c)^5`, internal layer.
-pub fn partial_rounds<B: CircuitBuilder>(b: &mut B, mut s: [B::Var; WIDTH], constants: &[Fr]) -> [B::Var; WIDTH] {
-    for c in constants {
-        s[0] = sbox(b, &s[0], *c);
-        internal_layer(b, &mut s);
-    }
-    s
-}
-
-/// One partial round on plain values (for backends that compute witnesses of custom gates).
-pub fn partial_round_values(s: [Fr; WIDTH], c: Fr) -> [Fr; WIDTH] {
-    let x = s[0] + c;
+/// `(x + c)^5` on plain values.
+pub fn sbox_value(x: Fr, c: Fr) -> Fr {
+    let x = x + c;
     let x2 = x * x;
-    let y = x2 * x2 * x;
-    let sum = y + s[1] + s[2];
-    [y + sum, s[1] + sum, s[2] + s[2] + sum]
+    x2 * x2 * x
 }
 
-/// The Poseidon2-BN254 width-3 permutation, exactly as p3-bn254 0.8 computes it.
+/// The Poseidon2-BN254 width-3 permutation, exactly as p3-bn254 0.8 computes it, through the
+/// builder's [`CircuitBuilder::poseidon2_permutation`] (custom gates where the backend has them).
 pub fn permute<B: CircuitBuilder>(b: &mut B, state: &[B::Var; WIDTH]) -> [B::Var; WIDTH] {
+    b.poseidon2_permutation(state)
+}
+
+/// The permutation with the builder's generic operations (the trait's default).
+pub fn permute_generic<B: CircuitBuilder>(b: &mut B, state: &[B::Var; WIDTH]) -> [B::Var; WIDTH] {
     let rc = constants();
     let mut s = state.clone();
     external_layer(b, &mut s);
     for row in &rc.initial {
         full_round(b, &mut s, row);
     }
-    let mut s = b.poseidon2_partial_rounds(s, &rc.internal);
+    for c in &rc.internal {
+        s[0] = sbox(b, &s[0], *c);
+        internal_layer(b, &mut s);
+    }
     for row in &rc.terminal {
         full_round(b, &mut s, row);
     }

@@ -8,10 +8,9 @@
 //!
 //! where the instance column is zero but in row 0, whose `w0` is the public input (so the
 //! instance needs no column in the permutation argument); plus an optional lookup of `w0` in the
-//! table `[0, 2^16)`, and a custom gate for Poseidon2's partial rounds: where the fixed column
-//! `rc` is non-zero (the round constant), the row holds `[s0, s1, s2, t]` with `t = (s0 + rc)²`
-//! and the next row the state after the round, `M_I·(t²·(s0 + rc), s1, s2)`. One row per round
-//! where generic gates take four. Variables are linear combinations
+//! table `[0, 2^16)`, and the Poseidon2 round gate of [`crate::round`] where the fixed column
+//! `rc` (the round constant) is non-zero: one row per partial round and three per full round,
+//! where generic gates take four and twelve. Variables are linear combinations
 //! of cells, kept symbolic as in R1CS: additions and scalings cost nothing, and a combination
 //! takes a cell only when a product, an assertion or a range check needs it (then it is
 //! cached). A variable's first cell is its home; later uses are copy constraints to it.
@@ -25,6 +24,9 @@ use std::rc::Rc;
 use ark_bn254::Fr;
 use ark_ff::{BigInteger, Field, One, PrimeField, Zero};
 use cairn_wrapper::builder::{CircuitBuilder, Section};
+use cairn_wrapper::poseidon2;
+
+use crate::round::{self, RoundKind};
 
 /// Advice cells per row.
 pub const WIDTH: usize = 4;
@@ -35,14 +37,18 @@ const MAX_TERMS: usize = 8;
 /// No variable in this cell (the cell is zero).
 pub(crate) const EMPTY: u32 = u32::MAX;
 
-/// Fixed values of a row: the gate coefficients `q_m, q0, q1, q2, q3, q_next, q_c`, then the
-/// Poseidon2 round constant `rc` (zero: no round in this row).
-pub type Coeffs = [Fr; 8];
+/// Fixed columns per row: the gate coefficients `q_m, q0, q1, q2, q3, q_next, q_c`, then the
+/// Poseidon2 round constant `rc` (zero: no round in this row) and the round's kind.
+pub const COEFFS: usize = 9;
+/// Fixed values of a row, in the order of [`COEFFS`].
+pub type Coeffs = [Fr; COEFFS];
 const QM: usize = 0;
 const QNEXT: usize = 5;
 const QC: usize = 6;
 /// Index of the Poseidon2 round constant in [`Coeffs`].
 pub const RC: usize = 7;
+/// Index of the Poseidon2 round kind ([`RoundKind`]) in [`Coeffs`].
+pub const KIND: usize = 8;
 
 /// One row: the variables in its cells, its gate (an index into [`Layout::patterns`]), and
 /// whether `w0` is looked up.
@@ -141,7 +147,7 @@ impl PlonkBuilder {
             section: Section::Other,
             section_start: 0,
         };
-        let mut q = [Fr::zero(); 8];
+        let mut q = [Fr::zero(); COEFFS];
         q[1] = Fr::one();
         b.row([None; WIDTH], q, false);
         b
@@ -190,6 +196,17 @@ impl PlonkBuilder {
         self.layout.rows.push(Row { cells: ids, pattern, lookup });
     }
 
+    /// One row of the Poseidon2 round gate on the cells `ids`; `ids` become the next row's.
+    fn round_row(&mut self, ids: &mut [u32; 3], kind: RoundKind, rc: Fr, known: bool) {
+        let (u, next) = round::round_values(kind, ids.map(|id| self.values[id as usize]), rc);
+        let u = self.new_var(known.then_some(u));
+        let mut q = [Fr::zero(); COEFFS];
+        q[RC] = rc;
+        q[KIND] = kind.coeff();
+        self.row([Some(ids[0]), Some(ids[1]), Some(ids[2]), Some(u)], q, false);
+        *ids = next.map(|v| self.new_var(known.then_some(v)));
+    }
+
     fn value_of(&self, v: &Var) -> Option<Fr> {
         v.0.value
     }
@@ -215,7 +232,7 @@ impl PlonkBuilder {
             return id;
         }
         let id = self.new_var(Some(c));
-        let mut q = [Fr::zero(); 8];
+        let mut q = [Fr::zero(); COEFFS];
         q[1] = Fr::one();
         q[QC] = -c;
         self.row([Some(id), None, None, None], q, false);
@@ -246,7 +263,7 @@ impl PlonkBuilder {
 
     /// One row constraining `Σ βᵢ·yᵢ + c = 0` for at most four terms (`w0` looked up if asked).
     fn linear_row(&mut self, terms: &[(u32, Fr)], c: Fr, lookup: bool) {
-        let mut q = [Fr::zero(); 8];
+        let mut q = [Fr::zero(); COEFFS];
         let mut cells = [None; WIDTH];
         for (i, (id, beta)) in terms.iter().enumerate() {
             cells[i] = Some(*id);
@@ -268,7 +285,7 @@ impl PlonkBuilder {
         while !rest.is_empty() {
             let take = rest.len().min(3);
             let (chunk, tail) = rest.split_at(take);
-            let mut q = [Fr::zero(); 8];
+            let mut q = [Fr::zero(); COEFFS];
             let mut cells = [None; WIDTH];
             for (i, (id, beta)) in chunk.iter().enumerate() {
                 cells[i] = Some(*id);
@@ -330,7 +347,7 @@ impl PlonkBuilder {
 
     /// Rows enforcing `x < 2^bits` for `bits ≤ 16`: `x` and `x·2^(16−bits)` are both looked up.
     fn small_range(&mut self, x: u32, bits: usize) {
-        let mut q = [Fr::zero(); 8];
+        let mut q = [Fr::zero(); COEFFS];
         self.row([Some(x), None, None, None], q, true);
         if bits < LOOKUP_BITS {
             let shift = Fr::from(1u64 << (LOOKUP_BITS - bits));
@@ -397,7 +414,7 @@ impl CircuitBuilder for PlonkBuilder {
             _ => None,
         };
         let out = self.new_var(value);
-        let mut q = [Fr::zero(); 8];
+        let mut q = [Fr::zero(); COEFFS];
         q[QM] = Fr::one();
         q[3] = -Fr::one();
         self.row([Some(x), Some(y), Some(out), None], q, false);
@@ -429,7 +446,7 @@ impl CircuitBuilder for PlonkBuilder {
         }
         let (x, y) = (self.materialize(a), self.materialize(b));
         let terms = Self::normalized(&c.0.terms);
-        let mut q = [Fr::zero(); 8];
+        let mut q = [Fr::zero(); COEFFS];
         q[QM] = Fr::one();
         q[QC] = -c.0.constant;
         let mut cells = [Some(x), Some(y), None, None];
@@ -481,7 +498,7 @@ impl CircuitBuilder for PlonkBuilder {
 
     fn assert_bool(&mut self, a: &Var) {
         let x = self.materialize(a);
-        let mut q = [Fr::zero(); 8];
+        let mut q = [Fr::zero(); COEFFS];
         q[QM] = Fr::one();
         q[2] = -Fr::one();
         self.row([Some(x), Some(x), None, None], q, false);
@@ -504,14 +521,14 @@ impl CircuitBuilder for PlonkBuilder {
         if terms.len() <= WIDTH {
             self.linear_row(&terms, Fr::zero(), true);
         } else {
-            self.row([Some(limbs[0]), None, None, None], [Fr::zero(); 8], true);
+            self.row([Some(limbs[0]), None, None, None], [Fr::zero(); COEFFS], true);
             self.linear(&terms, Fr::zero());
         }
         for (i, &limb) in limbs.iter().enumerate().skip(1) {
             if i + 1 == limbs.len() {
                 self.small_range(limb, last_bits);
             } else {
-                self.row([Some(limb), None, None, None], [Fr::zero(); 8], true);
+                self.row([Some(limb), None, None, None], [Fr::zero(); COEFFS], true);
             }
         }
     }
@@ -520,24 +537,29 @@ impl CircuitBuilder for PlonkBuilder {
         true
     }
 
-    fn poseidon2_partial_rounds(&mut self, state: [Var; 3], constants: &[Fr]) -> [Var; 3] {
+    fn poseidon2_permutation(&mut self, state: &[Var; 3]) -> [Var; 3] {
+        let rc = poseidon2::constants();
         // The gate is selected by a non-zero constant (true of every BN254 constant in practice).
-        if constants.iter().any(Zero::is_zero) {
-            return cairn_wrapper::poseidon2::partial_rounds(self, state, constants);
+        let full = rc.initial.iter().chain(&rc.terminal).flatten();
+        if full.chain(&rc.internal).any(Zero::is_zero) {
+            return poseidon2::permute_generic(self, state);
         }
-        let known = state.iter().all(|v| v.0.value.is_some());
-        let mut ids = [0, 1, 2].map(|i| self.materialize(&state[i]));
-        for c in constants {
-            let s = ids.map(|id| self.values[id as usize]);
-            let x = s[0] + c;
-            let t = self.new_var(known.then_some(x * x));
-            let mut q = [Fr::zero(); 8];
-            q[RC] = *c;
-            self.row([Some(ids[0]), Some(ids[1]), Some(ids[2]), Some(t)], q, false);
-            let next = cairn_wrapper::poseidon2::partial_round_values(s, *c);
-            ids = next.map(|v| self.new_var(known.then_some(v)));
+        let mut s = state.clone();
+        poseidon2::external_layer(self, &mut s);
+        let known = s.iter().all(|v| v.0.value.is_some());
+        let mut ids = [0, 1, 2].map(|i| self.materialize(&s[i]));
+        let full_rounds = |b: &mut Self, ids: &mut [u32; 3], rounds: &[[Fr; 3]]| {
+            for (c, kind) in rounds.iter().flat_map(|r| r.iter().zip(RoundKind::FULL)) {
+                b.round_row(ids, kind, *c, known);
+            }
+        };
+        full_rounds(self, &mut ids, &rc.initial);
+        for c in &rc.internal {
+            self.round_row(&mut ids, RoundKind::Partial, *c, known);
         }
-        self.row([Some(ids[0]), Some(ids[1]), Some(ids[2]), None], [Fr::zero(); 8], false);
+        full_rounds(self, &mut ids, &rc.terminal);
+        // The output row: the last round's gate constrains it, no gate of its own.
+        self.row([Some(ids[0]), Some(ids[1]), Some(ids[2]), None], [Fr::zero(); COEFFS], false);
         ids.map(|id| Var::single(id, known.then(|| self.values[id as usize])))
     }
 
@@ -571,8 +593,7 @@ pub fn first_failing_row(layout: &Layout, values: &[Fr]) -> Option<usize> {
                 - instance;
         let round_ok = q[RC].is_zero() || {
             let following = layout.rows.get(r + 1).map_or([Fr::zero(); 3], |n| [0, 1, 2].map(|c| value(n.cells[c])));
-            let x = w[0] + q[RC];
-            w[3] == x * x && following == cairn_wrapper::poseidon2::partial_round_values([w[0], w[1], w[2]], q[RC])
+            round::row_holds(q[RC], q[KIND], w, following)
         };
         !gate.is_zero() || !round_ok || (row.lookup && w[0].into_bigint() >= bound)
     })

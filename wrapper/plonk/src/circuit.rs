@@ -7,17 +7,18 @@ use ark_ff::{BigInteger, PrimeField};
 use halo2_proofs::circuit::{Cell, Layouter, SimpleFloorPlanner, Value};
 use halo2_proofs::halo2curves::bn256::Fr as H2Fr;
 use halo2_proofs::halo2curves::ff::{Field as _, PrimeField as _};
-use halo2_proofs::plonk::{Advice, Any, Circuit, Column, ConstraintSystem, Error, Fixed, TableColumn};
+use halo2_proofs::plonk::{Advice, Any, Circuit, Column, ConstraintSystem, Error, Expression, Fixed, TableColumn};
 use halo2_proofs::poly::Rotation;
 
-use crate::builder::{Layout, EMPTY, LOOKUP_BITS, RC, WIDTH};
+use crate::builder::{Layout, COEFFS, EMPTY, KIND, LOOKUP_BITS, RC, WIDTH};
+use crate::round;
 
 /// The circuit's columns.
 #[derive(Clone, Debug)]
 pub struct CairnConfig {
     advice: [Column<Advice>; WIDTH],
-    /// `q_m, q0..q3, q_next, q_c`, and the Poseidon2 round constant.
-    coeffs: [Column<Fixed>; 8],
+    /// `q_m, q0..q3, q_next, q_c`, the Poseidon2 round constant and the round's kind.
+    coeffs: [Column<Fixed>; COEFFS],
     lookup: Column<Fixed>,
     table: TableColumn,
 }
@@ -64,7 +65,7 @@ impl Circuit<H2Fr> for CairnCircuit {
         }
         // Queried by the gate in row 0 only (it is zero elsewhere): no permutation column.
         let instance = meta.instance_column();
-        let coeffs = [(); 8].map(|_| meta.fixed_column());
+        let coeffs = [(); COEFFS].map(|_| meta.fixed_column());
         let lookup = meta.fixed_column();
         let table = meta.lookup_table_column();
         meta.create_gate("cairn", |m| {
@@ -72,24 +73,18 @@ impl Circuit<H2Fr> for CairnCircuit {
             let next = m.query_advice(advice[3], Rotation::next());
             let q = coeffs.map(|c| m.query_fixed(c, Rotation::cur()));
             let public = m.query_instance(instance, Rotation::cur());
-            let [qm, q0, q1, q2, q3, qn, qc, _] = q;
+            let [qm, q0, q1, q2, q3, qn, qc, _, _] = q;
             let [w0, w1, w2, w3] = w;
             vec![qm * w0.clone() * w1.clone() + q0 * w0 + q1 * w1 + q2 * w2 + q3 * w3 + qn * next + qc - public]
         });
-        meta.create_gate("poseidon2 partial round", |m| {
+        meta.create_gate("poseidon2 round", |m| {
             let rc = m.query_fixed(coeffs[RC], Rotation::cur());
-            let [s0, s1, s2, t] = advice.map(|c| m.query_advice(c, Rotation::cur()));
+            let kind = m.query_fixed(coeffs[KIND], Rotation::cur());
+            let cur = advice.map(|c| m.query_advice(c, Rotation::cur()));
             let next = [0, 1, 2].map(|i| m.query_advice(advice[i], Rotation::next()));
-            let x = s0 + rc.clone();
-            let y = t.clone() * t.clone() * x.clone();
-            let sum = y.clone() + s1.clone() + s2.clone();
-            let [n0, n1, n2] = next;
-            vec![
-                rc.clone() * (t - x.clone() * x),
-                rc.clone() * (n0 - y - sum.clone()),
-                rc.clone() * (n1 - s1 - sum.clone()),
-                rc * (n2 - s2.clone() - s2 - sum),
-            ]
+            let small = |n: u64| Expression::Constant(H2Fr::from(n));
+            let half = Expression::Constant(H2Fr::from(2u64).invert().unwrap_or(H2Fr::ZERO));
+            round::constraints(rc, kind, cur, next, small, half).to_vec()
         });
         meta.lookup("range", |m| {
             let on = m.query_fixed(lookup, Rotation::cur());
@@ -110,7 +105,7 @@ impl Circuit<H2Fr> for CairnCircuit {
             },
         )?;
         let layout = &self.layout;
-        let patterns: Vec<[H2Fr; 8]> = layout.patterns.iter().map(|p| p.map(|x| to_halo2(&x))).collect();
+        let patterns: Vec<[H2Fr; COEFFS]> = layout.patterns.iter().map(|p| p.map(|x| to_halo2(&x))).collect();
         let values: Option<Vec<H2Fr>> = self.values.as_ref().map(|v| v.iter().map(to_halo2).collect());
         layouter.assign_region(
             || "verifier",

@@ -4,7 +4,7 @@
 //!
 //! - [`builder`]: [`PlonkBuilder`], the [`cairn_wrapper::CircuitBuilder`] backend: four advice
 //!   columns, one gate `q_m·w0·w1 + Σ qᵢ·wᵢ + q_next·w3' + q_c − instance = 0` (the public input
-//!   is row 0's `w0`), a 16-bit range lookup on `w0`,
+//!   is row 0's `w0`), a 16-bit range lookup on `w0`, the Poseidon2 round gate of [`round`],
 //!   linear combinations kept symbolic until a gate needs them.
 //! - [`circuit`]: the halo2 circuit of a recorded layout.
 //! - [`prover`]: KZG parameters (development ones from a seed, or a file), keys, proofs, native
@@ -28,6 +28,7 @@ pub mod key;
 pub mod pk_file;
 pub mod prover;
 pub mod ptau;
+pub mod round;
 pub mod srs;
 
 pub use builder::{first_failing_row, Layout, PlonkBuilder};

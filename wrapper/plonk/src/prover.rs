@@ -51,7 +51,7 @@ pub fn required_k(layout: &Layout) -> u32 {
 pub fn circuit_digest(layout: &Layout) -> [u8; 32] {
     use ark_ff::{BigInteger, PrimeField};
     let mut h = Sha256::new();
-    h.update(b"cairn-plonk-layout-v1");
+    h.update(b"cairn-plonk-layout-v2");
     h.update((layout.patterns.len() as u64).to_le_bytes());
     for p in &layout.patterns {
         for q in p {

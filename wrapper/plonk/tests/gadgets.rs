@@ -158,3 +158,111 @@ fn development_parameters_prove_and_verify() {
     let key = cairn_plonk::PlonkVerifierKey::new(&params, pk.get_vk(), proof.len(), true);
     key.verify(Fr::from(9u64), &proof).unwrap();
 }
+
+/// Whether halo2's mock prover accepts `values` on `layout` (no public input).
+fn mock_accepts(layout: &cairn_plonk::Layout, values: &[Fr]) -> bool {
+    let k = required_k(layout);
+    let circuit = CairnCircuit::new(Arc::new(layout.clone()), Some(Arc::new(values.to_vec())));
+    MockProver::run(k, &circuit, vec![vec![]]).unwrap().verify().is_ok()
+}
+
+/// The Poseidon2 round gate: the permutation on the PLONK backend equals the native one (which
+/// `cairn-wrapper`'s tests check against Plonky3) in 80 round rows, and a wrong cell in a round
+/// row of each kind is caught by the row check and by halo2's mock prover.
+#[test]
+fn poseidon2_round_gate() {
+    use cairn_plonk::builder::{KIND, RC};
+    use cairn_plonk::round::RoundKind;
+    use cairn_wrapper::poseidon2;
+
+    let input = [Fr::from(1u64), Fr::from(2u64), -Fr::from(3u64)];
+    let mut n = NativeBuilder::new();
+    let vars = input.map(|x| n.witness(Some(x)));
+    let expected = poseidon2::permute(&mut n, &vars).map(|v| n.value(&v).unwrap());
+    let mut b = PlonkBuilder::new();
+    let vars = input.map(|x| b.witness(Some(x)));
+    let out = poseidon2::permute(&mut b, &vars);
+    for (o, e) in out.iter().zip(expected) {
+        let e = b.constant(e);
+        b.assert_eq(o, &e);
+    }
+    let (layout, values) = b.finish();
+    assert_eq!(first_failing_row(&layout, &values), None);
+    assert!(mock_accepts(&layout, &values));
+
+    let kind_of = |r: usize| {
+        let q = &layout.patterns[layout.rows[r].pattern as usize];
+        (q[RC] != Fr::from(0u64)).then_some(q[KIND])
+    };
+    let rounds: Vec<(usize, Fr)> = (0..layout.rows.len()).filter_map(|r| kind_of(r).map(|k| (r, k))).collect();
+    let count = |kind: RoundKind| rounds.iter().filter(|(_, k)| *k == kind.coeff()).count();
+    assert_eq!((count(RoundKind::Rotate), count(RoundKind::Mix), count(RoundKind::Partial)), (16, 8, 56));
+    assert_eq!(rounds.len(), 80);
+    assert!(rounds.windows(2).all(|w| w[1].0 == w[0].0 + 1), "round rows are consecutive");
+
+    // The first row of each kind, the last round row, and the output row after it.
+    let first = |kind: RoundKind| rounds.iter().find(|(_, k)| *k == kind.coeff()).unwrap().0;
+    let last = rounds.last().unwrap().0;
+    let rows = [first(RoundKind::Rotate), first(RoundKind::Mix), first(RoundKind::Partial), last, last + 1];
+    for (i, &r) in rows.iter().enumerate() {
+        for c in 0..3 + usize::from(r != last + 1) {
+            let mut tampered = values.clone();
+            tampered[layout.rows[r].cells[c] as usize] += Fr::from(1u64);
+            assert!(first_failing_row(&layout, &tampered).is_some(), "row {r} cell {c}: the row check accepts");
+            // The mock prover is slower (a 2^17-row table): one cell per row.
+            if c == i % 4 {
+                assert!(!mock_accepts(&layout, &tampered), "row {r} cell {c}: the mock prover accepts");
+            }
+        }
+    }
+}
+
+/// Forged rounds: in one round row of each kind, `u` is not `x⁴` or one of the next row's cells
+/// is not what the transition gives, and every later round row is recomputed from the forged
+/// state, so that exactly one constraint of the gate fails. The row check and the mock prover
+/// reject each (with that constraint dropped from the gate, both would accept).
+#[test]
+fn poseidon2_forged_rounds_are_rejected() {
+    use cairn_plonk::builder::{KIND, RC};
+    use cairn_plonk::round::{next_cells, RoundKind};
+    use cairn_wrapper::poseidon2;
+
+    let mut b = PlonkBuilder::new();
+    let vars = [5u64, 6, 7].map(|x| b.witness(Some(Fr::from(x))));
+    poseidon2::permute(&mut b, &vars);
+    let (layout, values) = b.finish();
+    assert!(mock_accepts(&layout, &values));
+    let round = |r: usize| {
+        let q = &layout.patterns[layout.rows[r].pattern as usize];
+        (q[RC] != Fr::from(0u64)).then(|| (q[RC], RoundKind::from_coeff(q[KIND]).unwrap()))
+    };
+    let rounds: Vec<usize> = (0..layout.rows.len()).filter(|&r| round(r).is_some()).collect();
+    let cell = |r: usize, c: usize| layout.rows[r].cells[c] as usize;
+    for kind in [RoundKind::Rotate, RoundKind::Mix, RoundKind::Partial] {
+        let start = *rounds.iter().find(|&&r| round(r).unwrap().1 == kind).unwrap();
+        // 0: the S-box (`u`); 1 to 3: the next row's cell 0 to 2.
+        for forged_part in 0..4 {
+            let mut forged = values.clone();
+            for r in start..=*rounds.last().unwrap() {
+                let (rc, kind) = round(r).unwrap();
+                let s = [0, 1, 2].map(|c| forged[cell(r, c)]);
+                let x = s[0] + rc;
+                let mut u = x * x * x * x;
+                if r == start && forged_part == 0 {
+                    u += Fr::from(1u64);
+                }
+                forged[cell(r, 3)] = u;
+                let mut next = next_cells(kind, s, rc, u);
+                if r == start && forged_part > 0 {
+                    next[forged_part - 1] += Fr::from(1u64);
+                }
+                for (c, v) in next.into_iter().enumerate() {
+                    forged[cell(r + 1, c)] = v;
+                }
+            }
+            let what = format!("{kind:?} row, part {forged_part}");
+            assert_eq!(first_failing_row(&layout, &forged), Some(start), "{what}: the row check");
+            assert!(!mock_accepts(&layout, &forged), "{what}: the mock prover accepts");
+        }
+    }
+}
