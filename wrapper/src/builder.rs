@@ -73,6 +73,24 @@ pub trait CircuitBuilder {
     /// `a + c` for a constant `c`.
     fn add_const(&mut self, a: &Self::Var, c: Fr) -> Self::Var;
 
+    /// `Σ cᵢ·aᵢ·bᵢ + linear` for constants `cᵢ`: one multiplication per product, the sum free
+    /// in R1CS (the default). PLONK backends chain multiply-accumulate rows instead, where a long
+    /// sum of separate products would cost rows of its own.
+    fn sum_of_products(&mut self, products: &[(Fr, Self::Var, Self::Var)], linear: &Self::Var) -> Self::Var {
+        let mut acc = linear.clone();
+        for (c, a, b) in products {
+            let p = self.mul(a, b);
+            let p = self.scale(&p, *c);
+            acc = self.add(&acc, &p);
+        }
+        acc
+    }
+    /// Whether linear combinations cost nothing (R1CS); gadgets that can trade multiplications
+    /// for additions (Karatsuba-like products) do so only then.
+    fn free_linear_combinations(&self) -> bool {
+        true
+    }
+
     /// Constrains `a = b`.
     fn assert_eq(&mut self, a: &Self::Var, b: &Self::Var);
     /// Constrains `a · b = c` (one R1CS constraint, where `mul` then `assert_eq` take two).
@@ -85,6 +103,13 @@ pub trait CircuitBuilder {
     /// Constrains `a < 2^bits`. Backends with lookups override this.
     fn range_check(&mut self, a: &Self::Var, bits: usize) {
         self.to_bits(a, bits);
+    }
+    /// Constrains `a < bound` (`bound ≤ 2^32`) with range checks: `a < 2^32` and
+    /// `a + (2^32 − bound) < 2^32`. Backends with a cheaper construction override it.
+    fn range_check_below(&mut self, a: &Self::Var, bound: u64) {
+        self.range_check(a, 32);
+        let shifted = self.add_const(a, Fr::from((1u64 << 32) - bound));
+        self.range_check(&shifted, 32);
     }
     /// Whether [`Self::range_check`] is much cheaper than a bit decomposition (a lookup
     /// argument). Gadgets that only need a bound, not the bits, then use range checks.

@@ -87,12 +87,9 @@ pub fn assert_canonical<B: CircuitBuilder>(b: &mut B, v: &B::Var) {
     assert_below_p(b, &bits);
 }
 
-/// `v < p` with two 32-bit range checks, for backends with lookups: `v < 2^32` and
-/// `v + (2^32 − p) < 2^32`.
+/// `v < p` for backends with lookups ([`CircuitBuilder::range_check_below`]).
 fn range_check_below_p<B: CircuitBuilder>(b: &mut B, v: &B::Var) {
-    b.range_check(v, 32);
-    let shifted = b.add_const(v, Fr::from((1u64 << 32) - P));
-    b.range_check(&shifted, 32);
+    b.range_check_below(v, P);
 }
 
 /// A witness below `2^bits`: its bits where range checks are bit decompositions anyway (their
@@ -257,6 +254,9 @@ pub fn ext_mul<B: CircuitBuilder>(b: &mut B, x: &Ext<B::Var>, y: &Ext<B::Var>) -
         (x.clone(), y.clone())
     };
     let out_bound = max_bound(&x) + max_bound(&y) + EXT_MUL_GROWTH;
+    if !b.free_linear_combinations() {
+        return ext_mul_schoolbook(b, &x, &y, out_bound);
+    }
     let eval = |b: &mut B, e: &Ext<B::Var>, t: i64| {
         let mut acc = e[0].v.clone();
         for (k, c) in e.iter().enumerate().skip(1) {
@@ -297,6 +297,57 @@ pub fn ext_mul<B: CircuitBuilder>(b: &mut B, x: &Ext<B::Var>, y: &Ext<B::Var>) -
         };
         Felt { v, bound: out_bound }
     })
+}
+
+/// `x·y` as four sums of the 16 coefficient products (`X⁴ = 11`), for builders where additions
+/// are not free: a PLONK backend chains each sum in one multiply-accumulate row per product,
+/// where the 7 products of [`ext_mul`] would need their 12 evaluations and 4 interpolations as
+/// rows. Coefficient `k` is below `(1 + 3·11)·2^(bx+by) < 2^(bx+by+6)`, `bound` as [`ext_mul`]'s.
+fn ext_mul_schoolbook<B: CircuitBuilder>(b: &mut B, x: &Ext<B::Var>, y: &Ext<B::Var>, bound: u32) -> Ext<B::Var> {
+    let zero = b.constant(Fr::from(0u64));
+    core::array::from_fn(|k| {
+        let products: Vec<(Fr, B::Var, B::Var)> = (0..4)
+            .map(|i| {
+                let j = (k + 4 - i) % 4;
+                let c = if i + j >= 4 { Fr::from(W) } else { Fr::from(1u64) };
+                (c, x[i].v.clone(), y[j].v.clone())
+            })
+            .collect();
+        Felt { v: b.sum_of_products(&products, &zero), bound }
+    })
+}
+
+/// `Σ xᵢ·cᵢ` for extension elements `xᵢ` and base elements `cᵢ` (a random linear combination
+/// of opened values). Where linear combinations are free this is products and a balanced sum;
+/// otherwise each coefficient is one sum of products. The bound grows by `log2(len)` bits over
+/// the largest product's.
+pub fn ext_dot_base<B: CircuitBuilder>(b: &mut B, pairs: &[(&Ext<B::Var>, &Felt<B::Var>)]) -> Ext<B::Var> {
+    let product_bound = pairs.iter().map(|(x, c)| max_bound(x) + c.bound).max().unwrap_or(0);
+    let bound = product_bound + usize::BITS - pairs.len().saturating_sub(1).leading_zeros();
+    if b.free_linear_combinations() || bound > MAX_BOUND || pairs.len() < 2 {
+        let terms = pairs.iter().map(|(x, c)| ext_mul_base(b, x, c)).collect();
+        return ext_sum(b, terms);
+    }
+    let zero = b.constant(Fr::from(0u64));
+    core::array::from_fn(|i| {
+        let products: Vec<(Fr, B::Var, B::Var)> =
+            pairs.iter().map(|(x, c)| (Fr::from(1u64), x[i].v.clone(), c.v.clone())).collect();
+        Felt { v: b.sum_of_products(&products, &zero), bound }
+    })
+}
+
+/// `Σ terms` as a balanced tree, so bounds grow by `log2(len)` bits; zero if empty.
+pub fn ext_sum<B: CircuitBuilder>(b: &mut B, mut terms: Vec<Ext<B::Var>>) -> Ext<B::Var> {
+    while terms.len() > 1 {
+        terms = terms
+            .chunks(2)
+            .map(|pair| match pair {
+                [x, y] => ext_add(b, x, y),
+                _ => pair[0].clone(),
+            })
+            .collect();
+    }
+    terms.pop().unwrap_or_else(|| ext_constant(b, [0; 4]))
 }
 
 /// `x · c` for a base element `c`.

@@ -454,7 +454,7 @@ fn shared<B: CircuitBuilder>(
                     terms.push(field::ext_mul(b, value, power));
                 }
             }
-            let sum = query::ext_sum(b, terms);
+            let sum = field::ext_sum(b, terms);
             field::ext_reduce(b, &sum)
         })
         .collect();

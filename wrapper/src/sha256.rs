@@ -19,6 +19,10 @@
 //! range check. Constants make blocks cheaper: the first block (from the initial state) costs
 //! 25 810, a block of padding only 19 467, so a 64-byte message costs 64 · 9 + 25 810 + 19 467
 //! = 45 853.
+//!
+//! XORs and choices go through [`CircuitBuilder::sum_of_products`], so a PLONK backend makes
+//! each one row whose result is one cell; there, too, the round's new `a` reuses new `e`'s sum
+//! (`T1 + T2 = (e − d) + Σ0 + Maj`) instead of adding `T1`'s five words again.
 
 use ark_bn254::Fr;
 
@@ -81,10 +85,8 @@ fn xor<B: CircuitBuilder>(b: &mut B, x: &Bit<B::Var>, y: &Bit<B::Var>) -> Bit<B:
         (Bit::Const(false), v) | (v, Bit::Const(false)) => v.clone(),
         (Bit::Const(true), Bit::Var(v)) | (Bit::Var(v), Bit::Const(true)) => Bit::Var(not(b, v)),
         (Bit::Var(p), Bit::Var(q)) => {
-            let pq = b.mul(p, q);
             let sum = b.add(p, q);
-            let twice = b.scale(&pq, Fr::from(2u64));
-            Bit::Var(b.sub(&sum, &twice))
+            Bit::Var(b.sum_of_products(&[(-Fr::from(2u64), p.clone(), q.clone())], &sum))
         }
     }
 }
@@ -101,8 +103,7 @@ fn choose<B: CircuitBuilder>(b: &mut B, s: &Bit<B::Var>, x: &Bit<B::Var>, y: &Bi
         (Bit::Var(s), x, y) => {
             let (xv, yv) = (to_var(b, x), to_var(b, y));
             let diff = b.sub(&xv, &yv);
-            let picked = b.mul(s, &diff);
-            Bit::Var(b.add(&yv, &picked))
+            Bit::Var(b.sum_of_products(&[(Fr::from(1u64), s.clone(), diff)], &yv))
         }
     }
 }
@@ -139,21 +140,25 @@ fn small_sigma<B: CircuitBuilder>(b: &mut B, w: &Word<B::Var>, r: [usize; 2], s:
     xor3(b, &rotr(w, r[0]), &rotr(w, r[1]), &shr(w, s))
 }
 
-/// The sum of `words` modulo 2³²: one field element decomposed into as many bits as its largest
-/// possible value needs; the carries above bit 31 are range-checked and dropped.
-fn add_words<B: CircuitBuilder>(b: &mut B, words: &[&Word<B::Var>]) -> Word<B::Var> {
-    let mut constant = 0u64;
-    let mut max = 0u64;
-    let mut sum: Option<B::Var> = None;
+/// A sum of words as one field element: its variable part, its constant part, and the
+/// largest value the variable part can take.
+struct WordSum<V> {
+    sum: Option<V>,
+    constant: u64,
+    max: u64,
+}
+
+fn word_sum<B: CircuitBuilder>(b: &mut B, words: &[&Word<B::Var>]) -> WordSum<B::Var> {
+    let mut s = WordSum { sum: None, constant: 0, max: 0 };
     for word in words {
         for (i, bit) in word.iter().enumerate() {
             match bit {
                 Bit::Const(false) => {}
-                Bit::Const(true) => constant += 1 << i,
+                Bit::Const(true) => s.constant += 1 << i,
                 Bit::Var(v) => {
-                    max += 1 << i;
+                    s.max += 1 << i;
                     let term = b.scale(v, Fr::from(1u64 << i));
-                    sum = Some(match sum {
+                    s.sum = Some(match s.sum {
                         Some(acc) => b.add(&acc, &term),
                         None => term,
                     });
@@ -161,13 +166,58 @@ fn add_words<B: CircuitBuilder>(b: &mut B, words: &[&Word<B::Var>]) -> Word<B::V
             }
         }
     }
-    let Some(sum) = sum else {
-        return const_word(constant as u32);
+    s
+}
+
+/// The sum modulo 2³²: decomposed into as many bits as its largest possible value needs; the
+/// carries above bit 31 are range-checked and dropped. Also returns the sum as a variable.
+fn decompose<B: CircuitBuilder>(b: &mut B, s: &WordSum<B::Var>) -> (Word<B::Var>, Option<B::Var>) {
+    let Some(sum) = &s.sum else {
+        return (const_word(s.constant as u32), None);
     };
-    let total = b.add_const(&sum, Fr::from(constant));
-    let width = (u64::BITS - (max + constant).leading_zeros()) as usize;
+    let total = b.add_const(sum, Fr::from(s.constant));
+    let width = (u64::BITS - (s.max + s.constant).leading_zeros()) as usize;
     let bits = b.to_bits(&total, width);
-    std::array::from_fn(|i| bits.get(i).map_or(Bit::Const(false), |v| Bit::Var(v.clone())))
+    (std::array::from_fn(|i| bits.get(i).map_or(Bit::Const(false), |v| Bit::Var(v.clone()))), Some(total))
+}
+
+/// The sum of `words` modulo 2³² (see [`decompose`]).
+fn add_words<B: CircuitBuilder>(b: &mut B, words: &[&Word<B::Var>]) -> Word<B::Var> {
+    let s = word_sum(b, words);
+    decompose(b, &s).0
+}
+
+/// The round's new `a`, `T1 + T2 = (new e − d) + Σ0 + Maj`, reusing new e's sum where additions
+/// cost rows (`T1` has five words; in R1CS the sum is free and is written out).
+#[allow(clippy::too_many_arguments)]
+fn new_a<B: CircuitBuilder>(
+    b: &mut B,
+    e_total: Option<&B::Var>,
+    e: &WordSum<B::Var>,
+    d: &Word<B::Var>,
+    t1: &[&Word<B::Var>],
+    s0: &Word<B::Var>,
+    maj: &Word<B::Var>,
+) -> Word<B::Var> {
+    let Some(e_total) = e_total.filter(|_| !b.free_linear_combinations()) else {
+        let mut words = t1.to_vec();
+        words.extend([s0, maj]);
+        return add_words(b, &words);
+    };
+    let d = word_sum(b, &[d]);
+    let t2 = word_sum(b, &[s0, maj]);
+    let mut sum = e_total.clone();
+    if let Some(d) = &d.sum {
+        sum = b.sub(&sum, d);
+    }
+    if let Some(t2) = &t2.sum {
+        sum = b.add(&sum, t2);
+    }
+    // `e_total` holds `e.constant`; the new sum's constant part is added back by `decompose`.
+    let constant = e.constant - d.constant + t2.constant;
+    let sum = b.add_const(&sum, -Fr::from(e.constant));
+    let s = WordSum { sum: Some(sum), constant, max: e.max - d.max + t2.max };
+    decompose(b, &s).0
 }
 
 /// One application of the compression function to `state` and a 16-word block.
@@ -191,8 +241,9 @@ fn compress<B: CircuitBuilder>(b: &mut B, state: &[Word<B::Var>; 8], block: &[Wo
             choose(b, &differ, &a[i], &bb[i])
         });
         let k = const_word(*k);
-        let new_e = add_words(b, &[&d, &h, &s1, &ch, &k, wt]);
-        let new_a = add_words(b, &[&h, &s1, &ch, &k, wt, &s0, &maj]);
+        let e_sum = word_sum(b, &[&d, &h, &s1, &ch, &k, wt]);
+        let (new_e, e_total) = decompose(b, &e_sum);
+        let new_a = new_a(b, e_total.as_ref(), &e_sum, &d, &[&h, &s1, &ch, &k, wt], &s0, &maj);
         (h, g, f, e, d, c, bb, a) = (g, f, e, new_e, c, bb, a, new_a);
     }
 

@@ -15,7 +15,14 @@
 //! takes a cell only when a product, an assertion or a range check needs it (then it is
 //! cached). A variable's first cell is its home; later uses are copy constraints to it.
 //! Range checks are lookups of 16-bit limbs, so the BabyBear emulation asks for range checks
-//! instead of bit decompositions ([`CircuitBuilder::cheap_range_checks`]).
+//! instead of bit decompositions ([`CircuitBuilder::cheap_range_checks`]); `x < p` takes three
+//! lookup rows ([`CircuitBuilder::range_check_below`]).
+//!
+//! Since a long combination costs a row per three terms, sums of products are chained
+//! ([`CircuitBuilder::sum_of_products`]): each row `[a, b, t, acc]` adds `c·a·b + k·t` to the
+//! running sum, which the next row holds in `w3`; the result is left for the next row's `w3`
+//! (a row of its own only when that row needs the cell). A single product with at most one
+//! term besides its factors (an XOR, a choice) is one row whose `w3` is the result.
 
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
@@ -127,6 +134,8 @@ pub struct PlonkBuilder {
     constants: HashMap<Fr, u32>,
     section: Section,
     section_start: usize,
+    /// The result of the last multiply-accumulate chain, which the next row must hold in `w3`.
+    pending_w3: Option<u32>,
 }
 
 impl Default for PlonkBuilder {
@@ -146,6 +155,7 @@ impl PlonkBuilder {
             constants: HashMap::new(),
             section: Section::Other,
             section_start: 0,
+            pending_w3: None,
         };
         let mut q = [Fr::zero(); COEFFS];
         q[1] = Fr::one();
@@ -155,6 +165,7 @@ impl PlonkBuilder {
 
     /// The layout and the value of every cell's variable.
     pub fn finish(mut self) -> (Layout, Vec<Fr>) {
+        self.flush_pending();
         self.set_section(Section::Other);
         (self.layout, self.values)
     }
@@ -176,8 +187,69 @@ impl PlonkBuilder {
         i
     }
 
-    /// Appends a row; places each variable (home or copy constraint).
-    fn row(&mut self, cells: [Option<u32>; WIDTH], coeffs: Coeffs, lookup: bool) {
+    /// Appends a row; places each variable (home or copy constraint). A pending chain result
+    /// goes into its `w3` when the row leaves that cell unused, else into a row of its own first.
+    fn row(&mut self, mut cells: [Option<u32>; WIDTH], coeffs: Coeffs, lookup: bool) {
+        if let Some(out) = self.pending_w3.take() {
+            if cells[3].is_none() && coeffs[4].is_zero() && coeffs[RC].is_zero() {
+                cells[3] = Some(out);
+            } else {
+                self.push_row([None, None, None, Some(out)], [Fr::zero(); COEFFS], false);
+            }
+        }
+        self.push_row(cells, coeffs, lookup);
+    }
+
+    /// `c·a·b + linear` in one row `[a, b, t, out]` when the linear part is terms in `a`, `b`
+    /// and at most one other variable `t` (an XOR `a + b − 2ab`, a choice `y + s·(x − y)`);
+    /// `None` otherwise.
+    fn product_row(&mut self, c: Fr, a: &Var, b: &Var, linear: &Var) -> Option<Var> {
+        let terms = Self::normalized(&linear.0.terms);
+        let (x, y) = (self.materialize(a), self.materialize(b));
+        let mut q = [Fr::zero(); COEFFS];
+        let mut other = None;
+        for (id, k) in terms {
+            match id {
+                _ if id == x => q[1] += k,
+                _ if id == y => q[2] += k,
+                _ if other.is_none() => {
+                    other = Some(id);
+                    q[3] = k;
+                }
+                _ => return None,
+            }
+        }
+        let value = match (linear.0.value, a.0.value, b.0.value) {
+            (Some(l), Some(u), Some(v)) => Some(l + c * u * v),
+            _ => None,
+        };
+        let out = self.new_var(value);
+        q[QM] = c;
+        q[4] = -Fr::one();
+        q[QC] = linear.0.constant;
+        self.row([Some(x), Some(y), other, Some(out)], q, false);
+        Some(Var::single(out, value))
+    }
+
+    /// One row of a multiply-accumulate chain: the running sum `acc` (if any) in `w3`, the new
+    /// one (of value `value`) in the next row's `w3`.
+    fn chain_row(&mut self, cells: [Option<u32>; WIDTH], mut q: Coeffs, acc: &mut Option<u32>, value: Option<Fr>) {
+        q[QNEXT] = -Fr::one();
+        if acc.is_some() {
+            q[4] = Fr::one();
+        }
+        self.row(cells, q, false);
+        *acc = Some(self.new_var(value));
+    }
+
+    /// Places a pending chain result in a row of its own.
+    fn flush_pending(&mut self) {
+        if let Some(out) = self.pending_w3.take() {
+            self.push_row([None, None, None, Some(out)], [Fr::zero(); COEFFS], false);
+        }
+    }
+
+    fn push_row(&mut self, cells: [Option<u32>; WIDTH], coeffs: Coeffs, lookup: bool) {
         let r = self.layout.rows.len();
         let mut ids = [EMPTY; WIDTH];
         for (c, v) in cells.iter().enumerate() {
@@ -421,6 +493,81 @@ impl CircuitBuilder for PlonkBuilder {
         Var::single(out, value)
     }
 
+    fn sum_of_products(&mut self, products: &[(Fr, Var, Var)], linear: &Var) -> Var {
+        // Products with a constant factor are linear; the rest chain, one row each:
+        // `[a, b, t, acc]` with `acc' = acc + c·a·b + k·t` in the next row's `w3` (`q_next = −1`),
+        // `t` absorbing one term of the linear part per row, the constant in the first row.
+        let mut linear = linear.clone();
+        let mut chained = Vec::with_capacity(products.len());
+        for (c, a, b) in products {
+            match (a.as_constant(), b.as_constant()) {
+                (Some(x), _) => {
+                    let term = self.scale(b, *c * x);
+                    linear = self.add(&linear, &term);
+                }
+                (_, Some(y)) => {
+                    let term = self.scale(a, *c * y);
+                    linear = self.add(&linear, &term);
+                }
+                _ => chained.push((*c, a, b)),
+            }
+        }
+        if let [(c, a, b)] = chained.as_slice() {
+            if let Some(out) = self.product_row(*c, a, b, &linear) {
+                return out;
+            }
+        }
+        if chained.len() < 2 {
+            return chained.iter().fold(linear, |acc, (c, a, b)| {
+                let p = self.mul(a, b);
+                let p = self.scale(&p, *c);
+                self.add(&acc, &p)
+            });
+        }
+        let known =
+            linear.0.value.is_some() && chained.iter().all(|(_, a, b)| a.0.value.is_some() && b.0.value.is_some());
+        // Operands get their cells first: the chain's rows must be consecutive.
+        let operands: Vec<(Fr, u32, u32)> =
+            chained.iter().map(|(c, a, b)| (*c, self.materialize(a), self.materialize(b))).collect();
+        let terms = Self::normalized(&linear.0.terms);
+        let (paired, rest) = terms.split_at(terms.len().min(operands.len()));
+        let mut partial = linear.0.constant;
+        let mut acc: Option<u32> = None;
+        for (i, &(c, x, y)) in operands.iter().enumerate() {
+            let mut q = [Fr::zero(); COEFFS];
+            q[QM] = c;
+            let mut cells = [Some(x), Some(y), None, acc];
+            partial += c * self.values[x as usize] * self.values[y as usize];
+            if let Some(&(id, k)) = paired.get(i) {
+                cells[2] = Some(id);
+                q[3] = k;
+                partial += k * self.values[id as usize];
+            }
+            if i == 0 {
+                q[QC] = linear.0.constant;
+            }
+            self.chain_row(cells, q, &mut acc, known.then_some(partial));
+        }
+        // Linear terms beyond one per product: three per row, still accumulating.
+        for chunk in rest.chunks(3) {
+            let mut q = [Fr::zero(); COEFFS];
+            let mut cells = [None, None, None, acc];
+            for (i, &(id, k)) in chunk.iter().enumerate() {
+                cells[i] = Some(id);
+                q[1 + i] = k;
+                partial += k * self.values[id as usize];
+            }
+            self.chain_row(cells, q, &mut acc, known.then_some(partial));
+        }
+        let out = acc.unwrap_or(EMPTY);
+        self.pending_w3 = Some(out);
+        Var::single(out, known.then_some(partial))
+    }
+
+    fn free_linear_combinations(&self) -> bool {
+        false
+    }
+
     fn scale(&mut self, a: &Var, c: Fr) -> Var {
         let zero = Var::lc(Vec::new(), Fr::zero(), Some(Fr::zero()));
         self.combine(a, c, &zero, Fr::zero())
@@ -537,6 +684,38 @@ impl CircuitBuilder for PlonkBuilder {
         true
     }
 
+    fn range_check_below(&mut self, a: &Var, bound: u64) {
+        // With `bound − 1 = H·2^16` (BabyBear: H = 0x7800) three lookup rows suffice:
+        // `a = lo + 2^16·hi`, `lo, hi, H − hi < 2^16`, and `(H − hi)·s = lo`, so `hi < H`, or
+        // `hi = H` and `lo = 0`.
+        let top = bound.wrapping_sub(1);
+        let h = top >> LOOKUP_BITS;
+        if bound == 0 || top % (1 << LOOKUP_BITS) != 0 || h >= 1 << LOOKUP_BITS {
+            self.range_check(a, 32);
+            let shifted = self.add_const(a, Fr::from((1u64 << 32) - bound));
+            return self.range_check(&shifted, 32);
+        }
+        let x = self.materialize(a);
+        let v = a.0.value.map(|v| v.into_bigint().as_ref()[0]);
+        let known = |x: u64| v.map(|_| Fr::from(x));
+        let (lo_value, hi_value) = v.map_or((0, 0), |v| (v & 0xffff, v >> LOOKUP_BITS));
+        let lo = self.new_var(known(lo_value));
+        let hi = self.new_var(known(hi_value));
+        let room = self.new_var(v.map(|_| Fr::from(h) - Fr::from(hi_value)));
+        let s = self.new_var(v.map(|_| {
+            let room = Fr::from(h) - Fr::from(hi_value);
+            room.inverse().map_or(Fr::zero(), |inv| Fr::from(lo_value) * inv)
+        }));
+        let shift = Fr::from(1u64 << LOOKUP_BITS);
+        self.linear_row(&[(lo, Fr::one()), (hi, shift), (x, -Fr::one())], Fr::zero(), true);
+        self.linear_row(&[(room, Fr::one()), (hi, Fr::one())], -Fr::from(h), true);
+        let mut q = [Fr::zero(); COEFFS];
+        q[QM] = -Fr::one();
+        q[2] = Fr::from(h);
+        q[3] = -Fr::one();
+        self.row([Some(hi), Some(s), Some(lo), None], q, true);
+    }
+
     fn poseidon2_permutation(&mut self, state: &[Var; 3]) -> [Var; 3] {
         let rc = poseidon2::constants();
         // The gate is selected by a non-zero constant (true of every BN254 constant in practice).
@@ -544,10 +723,19 @@ impl CircuitBuilder for PlonkBuilder {
         if full.chain(&rc.internal).any(Zero::is_zero) {
             return poseidon2::permute_generic(self, state);
         }
-        let mut s = state.clone();
-        poseidon2::external_layer(self, &mut s);
-        let known = s.iter().all(|v| v.0.value.is_some());
-        let mut ids = [0, 1, 2].map(|i| self.materialize(&s[i]));
+        let known = state.iter().all(|v| v.0.value.is_some());
+        let mut ids = if state[2].as_constant().is_some_and(|c| c.is_zero()) {
+            // The external layer of `(l, r, 0)` (node compression) in one row: a mix row whose
+            // S-box input is zero (`a = −1`, `rc = 1`) gives `M_E·(l, r, 0)`.
+            let minus_one = self.constant_var(-Fr::one());
+            let mut ids = [minus_one, self.materialize(&state[0]), self.materialize(&state[1])];
+            self.round_row(&mut ids, RoundKind::Mix, Fr::one(), known);
+            ids
+        } else {
+            let mut s = state.clone();
+            poseidon2::external_layer(self, &mut s);
+            [0, 1, 2].map(|i| self.materialize(&s[i]))
+        };
         let full_rounds = |b: &mut Self, ids: &mut [u32; 3], rounds: &[[Fr; 3]]| {
             for (c, kind) in rounds.iter().flat_map(|r| r.iter().zip(RoundKind::FULL)) {
                 b.round_row(ids, kind, *c, known);

@@ -138,7 +138,7 @@ pub fn vk_bytes(vk: &PlonkVerifyingKey) -> Vec<u8> {
 
 /// The largest `k` this crate reads keys for. Reading a halo2 key builds its evaluation domain,
 /// FFT tables of `2^(k+2)` points (about 9 GB at `k = 24`), and halo2 stops at `k + 2 > 28`;
-/// Cairn's wrap circuit is `k = 21`, and `2^23` rows is already more than a 24 GiB machine proves.
+/// Cairn's wrap circuit is `k = 20` (production profile), and `2^23` rows is already more than a 24 GiB machine proves.
 pub const MAX_K: u32 = 23;
 
 /// The `k` a halo2 verifying key's bytes declare (byte 0 is the version, then `k` as a

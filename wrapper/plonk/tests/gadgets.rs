@@ -116,10 +116,27 @@ fn bits_and_range_checks() {
 
 #[test]
 fn canonical_babybear_values() {
-    for (value, ok) in [(0u64, true), (field::P - 1, true), (field::P, false), (u32::MAX as u64, false)] {
+    // Around p = 0x7800_0001 and the 16-bit limbs of the lookup construction.
+    let edges = [
+        (0u64, true),
+        (0xffff, true),
+        (0x77ff_ffff, true),
+        (field::P - 1, true),
+        (field::P, false),
+        (0x7800_ffff, false),
+        (0x7801_0000, false),
+        (u32::MAX as u64, false),
+        (1 << 32, false),
+        (1 << 40, false),
+    ];
+    for (value, ok) in edges {
         let result = run(|b| canonical(b, value), |b| canonical(b, value));
         assert_eq!(result, (ok, ok, ok), "canonical {value}");
     }
+    agree!("minus one is not canonical", false, |b| {
+        let v = b.witness(Some(-Fr::from(1u64)));
+        field::assert_canonical(b, &v);
+    });
     agree!("BabyBear arithmetic with reductions", true, |b| {
         let x = field::witness(b, Some(2_000_000_000));
         let y = field::witness(b, Some(1_999_999_999));
@@ -265,4 +282,116 @@ fn poseidon2_forged_rounds_are_rejected() {
             assert!(!mock_accepts(&layout, &forged), "{what}: the mock prover accepts");
         }
     }
+}
+
+/// `Σ cᵢ·aᵢ·bᵢ + linear` with a constant, constant factors, more linear terms than products, and
+/// two chains in a row (the first one's result lands in the second one's first row): the
+/// multiply-accumulate chain agrees with the native backend, and a wrong result is refused.
+fn dot<B: CircuitBuilder>(b: &mut B, shift: u64) {
+    let xs: Vec<B::Var> = (1..=9u64).map(|i| b.witness(Some(Fr::from(i)))).collect();
+    let mut linear = b.constant(Fr::from(4u64));
+    for (i, x) in xs.iter().enumerate() {
+        let t = b.scale(x, Fr::from(i as u64 + 1));
+        linear = b.add(&linear, &t);
+    }
+    let three = b.constant(Fr::from(3u64));
+    let products = [
+        (Fr::from(2u64), xs[0].clone(), xs[1].clone()),
+        (-Fr::from(1u64), xs[2].clone(), xs[3].clone()),
+        (Fr::from(5u64), three, xs[4].clone()),
+        (Fr::from(1u64), xs[5].clone(), xs[5].clone()),
+    ];
+    let first = b.sum_of_products(&products, &linear);
+    let second = b.sum_of_products(&products[..2], &first);
+    // first = 4 + Σ (i+1)·(i+1) for i < 9 (= 285) + 2·2 − 3·4 + 5·3·5 + 6·6 = 392
+    let expected = b.constant(Fr::from(392u64 + shift));
+    b.assert_eq(&first, &expected);
+    // second = first + 2·2 − 12
+    let expected = b.constant(Fr::from(384u64));
+    b.assert_eq(&second, &expected);
+}
+
+#[test]
+fn sums_of_products_chain() {
+    let result = run(|b| dot(b, 0), |b| dot(b, 0));
+    assert_eq!(result, (true, true, true));
+    let result = run(|b| dot(b, 1), |b| dot(b, 1));
+    assert_eq!(result, (false, false, false), "a wrong sum is accepted");
+    // One multiply-accumulate row per product whose factors are both variables.
+    let mut b = PlonkBuilder::new();
+    dot(&mut b, 0);
+    let (layout, _) = b.finish();
+    let zero = Fr::from(0u64);
+    let mac = |r: &cairn_plonk::builder::Row| {
+        let q = &layout.patterns[r.pattern as usize];
+        q[0] != zero && q[5] != zero
+    };
+    assert_eq!(layout.rows.iter().filter(|r| mac(r)).count(), 3 + 2);
+}
+
+/// BabyBear⁴ products: the PLONK backend's schoolbook sums of products and the native
+/// backend's interpolation give the same canonical result.
+#[test]
+fn extension_products_agree() {
+    fn ext_product<B: CircuitBuilder>(b: &mut B, wrong: bool) {
+        let x = field::ext_witness(b, Some([1_000_000_007, 5, 2_013_265_920, 77]));
+        let y = field::ext_witness(b, Some([3, 1_999_999_999, 12_345, 2_013_265_000]));
+        let p = field::ext_mul(b, &x, &y);
+        let p = field::ext_reduce(b, &p);
+        let mut expected = [1_829_907_242u32, 453_883_762, 1_599_615_064, 1_089_113_249];
+        if wrong {
+            expected[2] += 1;
+        }
+        let e = field::ext_witness(b, Some(expected));
+        field::ext_assert_eq(b, &p, &e);
+    }
+    assert_eq!(run(|b| ext_product(b, false), |b| ext_product(b, false)), (true, true, true));
+    assert_eq!(run(|b| ext_product(b, true), |b| ext_product(b, true)), (false, false, false));
+}
+
+/// Node compression `P([l, r, 0])[0]`: its external layer is one mix row with a zero S-box, and
+/// the digest matches the native backend's.
+#[test]
+fn poseidon2_compression() {
+    use cairn_wrapper::sponge;
+    fn compress<B: CircuitBuilder>(b: &mut B, expected: Fr) {
+        let l = b.witness(Some(Fr::from(12_345u64)));
+        let r = b.witness(Some(-Fr::from(7u64)));
+        let digest = sponge::compress(b, &l, &r);
+        let e = b.constant(expected);
+        b.assert_eq(&digest, &e);
+    }
+    let mut n = NativeBuilder::new();
+    let (l, r) = (n.witness(Some(Fr::from(12_345u64))), n.witness(Some(-Fr::from(7u64))));
+    let digest = sponge::compress(&mut n, &l, &r);
+    let expected = n.value(&digest).unwrap();
+    assert_eq!(run(|b| compress(b, expected), |b| compress(b, expected)), (true, true, true));
+    let wrong = expected + Fr::from(1u64);
+    assert_eq!(run(|b| compress(b, wrong), |b| compress(b, wrong)), (false, false, false));
+    let mut b = PlonkBuilder::new();
+    compress(&mut b, expected);
+    let (layout, _) = b.finish();
+    let rounds = layout.rows.iter().filter(|r| layout.patterns[r.pattern as usize][cairn_plonk::builder::RC] != Fr::from(0u64));
+    assert_eq!(rounds.count(), 81, "the external layer's row and 80 rounds");
+}
+
+/// SHA-256 of the public input's 64 bytes (two compressions): the PLONK backend's fused XOR and
+/// choice rows and its reuse of `T1` in the new `a` give the digest of the `sha2` crate.
+#[test]
+fn sha256_matches_the_sha2_crate() {
+    use sha2::Digest as _;
+    fn digest<B: CircuitBuilder>(b: &mut B, message: &[u8], expected: [u8; 32]) {
+        let bytes = cairn_wrapper::sha256::bytes_witness(b, Some(message), message.len());
+        let out = cairn_wrapper::sha256::sha256(b, &bytes);
+        for (o, e) in out.iter().zip(expected) {
+            let e = b.constant(Fr::from(u64::from(e)));
+            b.assert_eq(o, &e);
+        }
+    }
+    let message: Vec<u8> = (0..64u32).map(|i| (i * 37 + 11) as u8).collect();
+    let expected: [u8; 32] = sha2::Sha256::digest(&message).into();
+    assert_eq!(run(|b| digest(b, &message, expected), |b| digest(b, &message, expected)), (true, true, true));
+    let mut wrong = expected;
+    wrong[31] ^= 1;
+    assert_eq!(run(|b| digest(b, &message, wrong), |b| digest(b, &message, wrong)), (false, false, false));
 }

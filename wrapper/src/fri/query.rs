@@ -49,8 +49,8 @@ pub(super) fn verify_query<B: CircuitBuilder>(
             let sum = match sums.get(&(r, m, first)) {
                 Some(sum) => sum.clone(),
                 None => {
-                    let terms = row.iter().zip(&shared.alpha_powers[first..]).map(|(v, power)| field::ext_mul_base(b, power, v)).collect();
-                    let sum = ext_sum(b, terms);
+                    let pairs: Vec<_> = shared.alpha_powers[first..].iter().zip(row).collect();
+                    let sum = field::ext_dot_base(b, &pairs);
                     sums.insert((r, m, first), sum.clone());
                     sum
                 }
@@ -60,7 +60,7 @@ pub(super) fn verify_query<B: CircuitBuilder>(
                 None => sum,
             });
         }
-        let at_x = ext_sum(b, at_x);
+        let at_x = field::ext_sum(b, at_x);
         let term = group_term(b, &points[group.point], y(group.log_height), &shared.at_z[g], &at_x);
         match reduced.iter_mut().find(|(h, _)| *h == group.log_height) {
             Some((_, terms)) => terms.push(term),
@@ -68,7 +68,7 @@ pub(super) fn verify_query<B: CircuitBuilder>(
         }
     }
     reduced.sort_by_key(|(h, _)| core::cmp::Reverse(*h));
-    let mut reduced: Vec<(usize, Ext<B::Var>)> = reduced.into_iter().map(|(h, terms)| (h, ext_sum(b, terms))).collect();
+    let mut reduced: Vec<(usize, Ext<B::Var>)> = reduced.into_iter().map(|(h, terms)| (h, field::ext_sum(b, terms))).collect();
     if let Some((_, ro)) = reduced.iter().find(|(h, _)| *h == params.log_blowup) {
         let zero = field::ext_constant(b, [0; 4]);
         field::ext_assert_eq(b, ro, &zero);
@@ -311,16 +311,3 @@ fn select_product<B: CircuitBuilder>(b: &mut B, bits: &[B::Var], consts: &[u32])
     Felt { v: acc, bound: 31 }
 }
 
-/// `Σ terms` as a balanced tree, so bounds grow by `log2(len)` bits; zero if empty.
-pub(super) fn ext_sum<B: CircuitBuilder>(b: &mut B, mut terms: Vec<Ext<B::Var>>) -> Ext<B::Var> {
-    while terms.len() > 1 {
-        terms = terms
-            .chunks(2)
-            .map(|pair| match pair {
-                [x, y] => field::ext_add(b, x, y),
-                _ => pair[0].clone(),
-            })
-            .collect();
-    }
-    terms.pop().unwrap_or_else(|| field::ext_constant(b, [0; 4]))
-}
