@@ -76,14 +76,11 @@ pub trait CircuitBuilder {
     /// `Σ cᵢ·aᵢ·bᵢ + linear` for constants `cᵢ`: one multiplication per product, the sum free
     /// in R1CS (the default). PLONK backends chain multiply-accumulate rows instead, where a long
     /// sum of separate products would cost rows of its own.
-    fn sum_of_products(&mut self, products: &[(Fr, Self::Var, Self::Var)], linear: &Self::Var) -> Self::Var {
-        let mut acc = linear.clone();
-        for (c, a, b) in products {
-            let p = self.mul(a, b);
-            let p = self.scale(&p, *c);
-            acc = self.add(&acc, &p);
-        }
-        acc
+    fn sum_of_products(&mut self, products: &[(Fr, Self::Var, Self::Var)], linear: &Self::Var) -> Self::Var
+    where
+        Self: Sized,
+    {
+        sum_of_products_generic(self, products, linear)
     }
     /// Whether linear combinations cost nothing (R1CS); gadgets that can trade multiplications
     /// for additions (Karatsuba-like products) do so only then.
@@ -106,10 +103,11 @@ pub trait CircuitBuilder {
     }
     /// Constrains `a < bound` (`bound ≤ 2^32`) with range checks: `a < 2^32` and
     /// `a + (2^32 − bound) < 2^32`. Backends with a cheaper construction override it.
-    fn range_check_below(&mut self, a: &Self::Var, bound: u64) {
-        self.range_check(a, 32);
-        let shifted = self.add_const(a, Fr::from((1u64 << 32) - bound));
-        self.range_check(&shifted, 32);
+    fn range_check_below(&mut self, a: &Self::Var, bound: u64)
+    where
+        Self: Sized,
+    {
+        range_check_below_generic(self, a, bound);
     }
     /// Whether [`Self::range_check`] is much cheaper than a bit decomposition (a lookup
     /// argument). Gadgets that only need a bound, not the bits, then use range checks.
@@ -175,6 +173,28 @@ pub trait CircuitBuilder {
         let value = values.map(|v| f(&v));
         self.witness(value)
     }
+}
+
+/// [`CircuitBuilder::sum_of_products`] with `mul` and free additions (the trait's default).
+pub fn sum_of_products_generic<B: CircuitBuilder>(
+    b: &mut B,
+    products: &[(Fr, B::Var, B::Var)],
+    linear: &B::Var,
+) -> B::Var {
+    let mut acc = linear.clone();
+    for (c, x, y) in products {
+        let p = b.mul(x, y);
+        let p = b.scale(&p, *c);
+        acc = b.add(&acc, &p);
+    }
+    acc
+}
+
+/// [`CircuitBuilder::range_check_below`] as two 32-bit range checks (the trait's default).
+pub fn range_check_below_generic<B: CircuitBuilder>(b: &mut B, a: &B::Var, bound: u64) {
+    b.range_check(a, 32);
+    let shifted = b.add_const(a, Fr::from((1u64 << 32) - bound));
+    b.range_check(&shifted, 32);
 }
 
 /// A field element as a non-negative integer (its canonical representative).

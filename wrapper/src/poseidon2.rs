@@ -98,13 +98,6 @@ fn full_round<B: CircuitBuilder>(b: &mut B, s: &mut [B::Var; WIDTH], rc: &[Fr; W
     external_layer(b, s);
 }
 
-/// `(x + c)^5` on plain values.
-pub fn sbox_value(x: Fr, c: Fr) -> Fr {
-    let x = x + c;
-    let x2 = x * x;
-    x2 * x2 * x
-}
-
 /// The Poseidon2-BN254 width-3 permutation, exactly as p3-bn254 0.8 computes it, through the
 /// builder's [`CircuitBuilder::poseidon2_permutation`] (custom gates where the backend has them).
 pub fn permute<B: CircuitBuilder>(b: &mut B, state: &[B::Var; WIDTH]) -> [B::Var; WIDTH] {

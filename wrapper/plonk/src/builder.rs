@@ -30,7 +30,7 @@ use std::rc::Rc;
 
 use ark_bn254::Fr;
 use ark_ff::{BigInteger, Field, One, PrimeField, Zero};
-use cairn_wrapper::builder::{CircuitBuilder, Section};
+use cairn_wrapper::builder::{self, CircuitBuilder, Section};
 use cairn_wrapper::poseidon2;
 
 use crate::round::{self, RoundKind};
@@ -518,11 +518,8 @@ impl CircuitBuilder for PlonkBuilder {
             }
         }
         if chained.len() < 2 {
-            return chained.iter().fold(linear, |acc, (c, a, b)| {
-                let p = self.mul(a, b);
-                let p = self.scale(&p, *c);
-                self.add(&acc, &p)
-            });
+            let chained: Vec<(Fr, Var, Var)> = chained.into_iter().map(|(c, a, b)| (c, a.clone(), b.clone())).collect();
+            return builder::sum_of_products_generic(self, &chained, &linear);
         }
         let known =
             linear.0.value.is_some() && chained.iter().all(|(_, a, b)| a.0.value.is_some() && b.0.value.is_some());
@@ -691,9 +688,7 @@ impl CircuitBuilder for PlonkBuilder {
         let top = bound.wrapping_sub(1);
         let h = top >> LOOKUP_BITS;
         if bound == 0 || top % (1 << LOOKUP_BITS) != 0 || h >= 1 << LOOKUP_BITS {
-            self.range_check(a, 32);
-            let shifted = self.add_const(a, Fr::from((1u64 << 32) - bound));
-            return self.range_check(&shifted, 32);
+            return builder::range_check_below_generic(self, a, bound);
         }
         let x = self.materialize(a);
         let v = a.0.value.map(|v| v.into_bigint().as_ref()[0]);
@@ -701,11 +696,9 @@ impl CircuitBuilder for PlonkBuilder {
         let (lo_value, hi_value) = v.map_or((0, 0), |v| (v & 0xffff, v >> LOOKUP_BITS));
         let lo = self.new_var(known(lo_value));
         let hi = self.new_var(known(hi_value));
-        let room = self.new_var(v.map(|_| Fr::from(h) - Fr::from(hi_value)));
-        let s = self.new_var(v.map(|_| {
-            let room = Fr::from(h) - Fr::from(hi_value);
-            room.inverse().map_or(Fr::zero(), |inv| Fr::from(lo_value) * inv)
-        }));
+        let room_value = Fr::from(h) - Fr::from(hi_value);
+        let room = self.new_var(v.map(|_| room_value));
+        let s = self.new_var(v.map(|_| room_value.inverse().map_or(Fr::zero(), |inv| Fr::from(lo_value) * inv)));
         let shift = Fr::from(1u64 << LOOKUP_BITS);
         self.linear_row(&[(lo, Fr::one()), (hi, shift), (x, -Fr::one())], Fr::zero(), true);
         self.linear_row(&[(room, Fr::one()), (hi, Fr::one())], -Fr::from(h), true);
